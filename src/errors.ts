@@ -1,0 +1,57 @@
+/**
+ * One error class for every I/O and protocol failure, with a string code.
+ * Failures we expect (an unknown command, a payload too long) are values, not errors (STYLE.md).
+ */
+export type BridgeErrorCode =
+  | 'AT_TIMEOUT' // no final result within the command's timeout
+  | 'AT_ERROR' // plain ERROR / COMMAND NOT SUPPORT / NO CARRIER
+  | 'CME_ERROR' // +CME ERROR: 3GPP TS 27.007 §9.2
+  | 'CMS_ERROR' // +CMS ERROR: 3GPP TS 27.005 §3.2.5
+  | 'ABORTED' // the caller's AbortSignal fired
+  | 'PORT_CLOSED' // the port closed or disappeared (USB unplug)
+  | 'PORT_OPEN_FAILED'
+  | 'MODEM_RESET' // the modem rebooted while the command was in flight
+  | 'QUEUE_CLOSED' // the queue was closed before the command ran
+  | 'LINE_TOO_LONG' // the framer dropped an unterminated line
+  | 'PARSE_ERROR' // a modem answer we cannot understand
+  | 'SMS_TOO_LONG'
+  | 'SMS_UNENCODABLE'
+  | 'SMS_CONTROL_CHAR'
+  | 'PDU_INVALID'
+  | 'SIM_PIN_REQUIRED'
+  | 'SIM_PUK_REQUIRED'
+  | 'SIM_PIN_WRONG'
+  | 'NOT_READY'
+  | 'CONFIG_INVALID'
+  | 'STORE_ERROR'
+  | 'NO_PORT_FOUND';
+
+export interface BridgeErrorDetails {
+  /** The AT command line that failed, without the trailing CR. */
+  command?: string;
+  /** The modem's lines for that command, as received. */
+  lines?: readonly string[];
+  /** The 3GPP CME/CMS number when the modem gave one (or we could map its text to one). */
+  number?: number;
+  cause?: unknown;
+}
+
+export class BridgeError extends Error {
+  override readonly name = 'BridgeError';
+  readonly code: BridgeErrorCode;
+  readonly command?: string;
+  readonly lines?: readonly string[];
+  readonly number?: number;
+
+  constructor(code: BridgeErrorCode, message: string, details: BridgeErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    if (details.command !== undefined) this.command = details.command;
+    if (details.lines !== undefined) this.lines = details.lines;
+    if (details.number !== undefined) this.number = details.number;
+  }
+}
+
+export function isBridgeError(value: unknown, code?: BridgeErrorCode): value is BridgeError {
+  return value instanceof BridgeError && (code === undefined || value.code === code);
+}
