@@ -1,0 +1,334 @@
+import { Observable, Subject, Subscription } from 'rxjs';
+import { BridgeError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import { escapeBytes } from '../transcript/transcript.js';
+import type { Transport } from '../transport/transport.js';
+import type { AtCommand, AtResponse } from './command.js';
+import { Exchange, type ExchangeStep } from './exchange.js';
+import { classifyFinal } from './final-result.js';
+import { AtFramer, type Frame } from './framer.js';
+import { UrcRegistry, type Urc } from './urc.js';
+
+export interface Traffic {
+  direction: 'tx' | 'rx';
+  bytes: Buffer;
+  at: Date;
+}
+
+export interface AtChannelOptions {
+  urcs?: UrcRegistry;
+  log?: Logger;
+  maxLine?: number;
+  /** Hides SMS bodies in the traffic log (the recorder still sees them). */
+  redactBodies?: boolean;
+  clock?: () => Date;
+}
+
+export interface SendOptions {
+  signal?: AbortSignal;
+}
+
+interface Job {
+  command: AtCommand<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: BridgeError) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/**
+ * The AT channel: one command in flight, a FIFO behind it, and every line the modem sends routed
+ * either to that command or out as a URC (warthog618/modem at.go: line reader → indication loop →
+ * command loop, here one synchronous router fed by the framer).
+ */
+export class AtChannel {
+  readonly #transport: Transport;
+  readonly #framer: AtFramer;
+  readonly #urcs: UrcRegistry;
+  readonly #log: Logger;
+  readonly #clock: () => Date;
+  readonly #redact: boolean;
+  readonly #urc$ = new Subject<Urc>();
+  readonly #frame$ = new Subject<Frame>();
+  readonly #traffic$ = new Subject<Traffic>();
+  readonly #queue: Job[] = [];
+  readonly #subscription = new Subscription();
+  #current?: { job: Job; exchange: Exchange; timer?: NodeJS.Timeout };
+  /** A URC whose trailing lines are still being collected (`+CMT:` then its body). */
+  #pendingUrc?: { line: string; needed: number; trailing: string[]; parse: (t: string[]) => Urc };
+  #consecutiveTimeouts = 0;
+  #closed = false;
+
+  /** Typed unsolicited result codes, in arrival order. Never errors; completes on close. */
+  readonly urc$: Observable<Urc> = this.#urc$.asObservable();
+  /** Every frame the framer produced (for `smsbridge replay` and diagnostics). */
+  readonly frame$: Observable<Frame> = this.#frame$.asObservable();
+  /** Bytes in both directions with time, for the recorder. */
+  readonly traffic$: Observable<Traffic> = this.#traffic$.asObservable();
+
+  constructor(transport: Transport, options: AtChannelOptions = {}) {
+    this.#transport = transport;
+    this.#framer = new AtFramer(options.maxLine === undefined ? {} : { maxLine: options.maxLine });
+    this.#urcs = options.urcs ?? new UrcRegistry();
+    this.#log = options.log ?? silentLogger;
+    this.#clock = options.clock ?? (() => new Date());
+    this.#redact = options.redactBodies ?? false;
+    this.#subscription.add(transport.data$.subscribe((chunk) => this.#onData(chunk)));
+    this.#subscription.add(
+      transport.close$.subscribe((reason) => {
+        const why = reason.disconnected ? 'the port disappeared (unplugged?)' : 'the port was closed';
+        this.#shutdown(new BridgeError('PORT_CLOSED', why, reason.error ? { cause: reason.error } : {}));
+      }),
+    );
+  }
+
+  /** Timeouts in a row without any final result in between; recovery keys off this. */
+  get consecutiveTimeouts(): number {
+    return this.#consecutiveTimeouts;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** True while a send's body is written and its result awaited: writing anything now may abort it. */
+  get awaitingSendResult(): boolean {
+    return this.#current?.exchange.awaitingSendResult ?? false;
+  }
+
+  /** The command currently in flight, if any. */
+  get inFlight(): string | undefined {
+    return this.#current?.exchange.command.text;
+  }
+
+  /** Sends a command once the ones before it are done; resolves with its parsed answer. */
+  send<T = AtResponse>(command: AtCommand<T>, options: SendOptions = {}): Promise<T> {
+    if (this.#closed) return Promise.reject(new BridgeError('PORT_CLOSED', 'the AT channel is closed', { command: command.text }));
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { command: command as AtCommand<unknown>, resolve: resolve as (v: unknown) => void, reject };
+      const signal = options.signal;
+      if (signal) {
+        if (signal.aborted) {
+          reject(abortError(command.text, signal));
+          return;
+        }
+        job.signal = signal;
+        job.onAbort = () => this.#abort(job);
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.#queue.push(job);
+      this.#pump();
+    });
+  }
+
+  /** Writes raw bytes outside any command (recovery: ESC to leave a stuck prompt). */
+  async writeRaw(data: string): Promise<void> {
+    await this.#write(data);
+  }
+
+  /** Fails the command in flight, e.g. because the modem rebooted under it. */
+  failInFlight(error: BridgeError): void {
+    if (this.#current) this.#apply(this.#current.exchange.abandon(withCommand(error, this.#current.exchange.command.text)));
+  }
+
+  async close(): Promise<void> {
+    this.#shutdown(new BridgeError('QUEUE_CLOSED', 'the AT channel was closed'));
+    await this.#transport.close();
+  }
+
+  #shutdown(error: BridgeError): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#current) this.#apply(this.#current.exchange.abandon(withCommand(error, this.#current.exchange.command.text)), false);
+    for (const job of this.#queue.splice(0)) this.#settle(job, withCommand(error, job.command.text));
+    this.#subscription.unsubscribe();
+    this.#urc$.complete();
+    this.#frame$.complete();
+    this.#traffic$.complete();
+  }
+
+  #pump(): void {
+    if (this.#current || this.#closed) return;
+    const job = this.#queue.shift();
+    if (!job) return;
+    const exchange = new Exchange(job.command);
+    this.#current = { job, exchange };
+    this.#arm(exchange.timeoutMs);
+    this.#write(job.command.text + '\r').catch((error: unknown) => {
+      if (this.#current?.job === job) this.#apply(exchange.abandon(asPortError(error, job.command.text)));
+    });
+  }
+
+  #arm(timeoutMs: number): void {
+    const current = this.#current;
+    if (!current) return;
+    if (current.timer) clearTimeout(current.timer);
+    current.timer = setTimeout(() => {
+      if (this.#current !== current) return;
+      this.#consecutiveTimeouts++;
+      this.#apply(current.exchange.onTimeout());
+    }, timeoutMs);
+  }
+
+  #apply(step: ExchangeStep, pumpNext = true): void {
+    const current = this.#current;
+    if (!current) return;
+    if (step.kind === 'none') return;
+    if (step.kind === 'write') {
+      this.#arm(step.timeoutMs);
+      this.#write(step.data).catch((error: unknown) => this.#apply(current.exchange.abandon(asPortError(error, current.exchange.command.text))));
+      return;
+    }
+    if (step.write !== undefined) this.#write(step.write).catch(() => undefined);
+    if (current.timer) clearTimeout(current.timer);
+    this.#current = undefined;
+    if (step.kind === 'failed') this.#settle(current.job, step.error);
+    else this.#settle(current.job, undefined, step.response);
+    if (pumpNext) this.#pump();
+  }
+
+  #settle(job: Job, error: BridgeError | undefined, response?: AtResponse): void {
+    if (job.signal && job.onAbort) job.signal.removeEventListener('abort', job.onAbort);
+    if (error) {
+      job.reject(error);
+      return;
+    }
+    const parse = job.command.parse;
+    if (!parse) {
+      job.resolve(response);
+      return;
+    }
+    try {
+      job.resolve(parse(response!));
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      job.reject(
+        new BridgeError('PARSE_ERROR', `${job.command.text}: cannot parse the answer: ${message}`, {
+          command: job.command.text,
+          lines: [...response!.lines, response!.final],
+          cause,
+        }),
+      );
+    }
+  }
+
+  #abort(job: Job): void {
+    const error = abortError(job.command.text, job.signal);
+    const queued = this.#queue.indexOf(job);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      this.#settle(job, error);
+    } else if (this.#current?.job === job) {
+      this.#apply(this.#current.exchange.abandon(error));
+    }
+  }
+
+  async #write(data: string): Promise<void> {
+    const bytes = Buffer.from(data, 'latin1');
+    this.#traffic$.next({ direction: 'tx', bytes, at: this.#clock() });
+    if (this.#log.isLevelEnabled('trace')) {
+      const shown = this.#redact && this.#current?.exchange.state === 'body-written' ? '<redacted>' : escapeBytes(bytes);
+      this.#log.trace(`» ${shown}`);
+    }
+    await this.#transport.write(bytes);
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#traffic$.next({ direction: 'rx', bytes: chunk, at: this.#clock() });
+    if (this.#log.isLevelEnabled('trace')) this.#log.trace(`« ${escapeBytes(chunk)}`);
+    for (const frame of this.#framer.push(chunk)) {
+      this.#frame$.next(frame);
+      this.#route(frame);
+    }
+  }
+
+  #route(frame: Frame): void {
+    const current = this.#current;
+    if (frame.kind === 'overflow') {
+      this.#log.error({ dropped: frame.dropped }, 'dropped a line longer than the limit (garbage on the port?)');
+      return;
+    }
+    if (frame.kind === 'prompt') {
+      if (current) this.#apply(current.exchange.onPrompt());
+      else {
+        this.#log.warn('a > prompt with no command waiting for it: leaving it with ESC');
+        this.#write('\x1b').catch(() => undefined);
+      }
+      return;
+    }
+    const line = frame.text;
+    // 1. A URC that owes trailing lines takes them first: the line after +CMT: is data, even "OK".
+    if (this.#pendingUrc) {
+      const pending = this.#pendingUrc;
+      pending.trailing.push(line);
+      if (pending.trailing.length >= pending.needed) {
+        this.#pendingUrc = undefined;
+        this.#emitUrc(pending.parse(pending.trailing));
+      }
+      return;
+    }
+    // 2. A line the command claims (its prefix, or the body after its prefixed line).
+    if (current && current.exchange.claims(line)) {
+      current.exchange.addLine(line);
+      return;
+    }
+    // 3. Final results settle the command in flight.
+    const final = classifyFinal(line);
+    if (final) {
+      if (current) {
+        this.#consecutiveTimeouts = 0;
+        this.#apply(current.exchange.onFinal(final, line));
+      } else {
+        this.#log.warn({ line }, 'a final result with no command in flight (a late answer?)');
+      }
+      return;
+    }
+    // 4. Echo of what we wrote.
+    if (current && current.exchange.isEcho(line)) return;
+    // 5. Known URCs, wherever they arrive.
+    const urc = this.#urcs.match(line);
+    if (urc) {
+      if (urc.trailingLines > 0) {
+        const { spec, match } = urc;
+        const text = line.trim();
+        this.#pendingUrc = { line: text, needed: urc.trailingLines, trailing: [], parse: (t) => spec.parse(match, text, t) };
+      } else {
+        this.#emitUrc(urc.spec.parse(urc.match, line.trim(), []));
+      }
+      return;
+    }
+    // 6. Other lines: the in-flight command's, unless they look like another command's indication.
+    if (current && !(current.exchange.command.prefix !== undefined && /^\s*[+^][A-Z0-9]+:/i.test(line))) {
+      current.exchange.addLine(line);
+      return;
+    }
+    this.#log.warn({ line }, 'unsolicited line of unknown kind');
+    this.#emitUrc({ type: 'unknown', line });
+  }
+
+  #emitUrc(urc: Urc): void {
+    if (urc.type !== 'unknown' && this.#log.isLevelEnabled('debug')) this.#log.debug({ urc: urc.type }, urc.line);
+    this.#urc$.next(urc);
+  }
+}
+
+function abortError(command: string, signal?: AbortSignal): BridgeError {
+  const reason = signal?.reason;
+  if (reason instanceof BridgeError) return withCommand(reason, command);
+  return new BridgeError('ABORTED', `${command}: aborted`, { command, cause: reason });
+}
+
+function withCommand(error: BridgeError, command: string): BridgeError {
+  if (error.command !== undefined) return error;
+  return new BridgeError(error.code, `${command}: ${error.message}`, {
+    command,
+    ...(error.lines ? { lines: error.lines } : {}),
+    ...(error.number === undefined ? {} : { number: error.number }),
+    cause: error.cause,
+  });
+}
+
+function asPortError(error: unknown, command: string): BridgeError {
+  if (error instanceof BridgeError) return withCommand(error, command);
+  return new BridgeError('PORT_CLOSED', `${command}: write failed`, { command, cause: error });
+}

@@ -1,0 +1,64 @@
+/**
+ * An AT command as data (STYLE.md, ModemManager "command sequences are data"): what to write,
+ * which info lines belong to it, how long to wait, the body that follows the `> ` prompt, and a
+ * pure parser of its info lines. Helpers named after the spec mnemonics build these.
+ */
+export interface AtCommand<T = AtResponse> {
+  /** The command line without the terminating CR, e.g. `AT+CMGR=3`. */
+  readonly text: string;
+  /**
+   * The prefix of the command's information lines, e.g. `+CMGR:`. Lines with this prefix always
+   * belong to the command, even when the same prefix is also a URC (`+CREG:`, `+CPIN:`).
+   * Undefined for commands whose answers carry no prefix (`ATI`, `AT+CGSN`): then every line that
+   * is not a known URC belongs to the command.
+   */
+  readonly prefix?: string;
+  /**
+   * Info lines that follow a prefixed line and belong to it even if they look like a URC or a
+   * final result (the SMS body after `+CMGR:`). A function can read the count off the header, e.g.
+   * the `<length>` of a text-mode `+CMGR:` with AT+CSDH=1, where 0 means no body line follows.
+   */
+  readonly trailingLines?: number | ((prefixedLine: string) => number);
+  /** Milliseconds to wait for the final result (and for the prompt). */
+  readonly timeoutMs?: number;
+  /**
+   * Sent after the `\r\n> ` prompt, terminated with Ctrl-Z (3GPP TS 27.005 §3.5.1).
+   * When set, the command waits for the prompt before anything else.
+   */
+  readonly body?: string;
+  /** Milliseconds to wait for the final result once the body is written (a send takes seconds). */
+  readonly bodyTimeoutMs?: number;
+  /** Pure parser of the response; throwing here rejects the command with PARSE_ERROR. */
+  readonly parse?: (response: AtResponse) => T;
+}
+
+export interface AtResponse {
+  /** The command's information lines (echo and final result removed), in order. */
+  readonly lines: readonly string[];
+  /** The final result line, e.g. `OK`. */
+  readonly final: string;
+}
+
+export const CTRL_Z = '\x1a';
+export const ESC = '\x1b';
+export const DEFAULT_TIMEOUT_MS = 5_000;
+/** ModemManager allows minutes for a send; the network, not the modem, decides. */
+export const DEFAULT_SEND_TIMEOUT_MS = 120_000;
+
+/** Derives the info prefix from the command text: `AT+CMGR=3` → `+CMGR:`, `AT^CURC=0` → `^CURC:`. */
+export function derivePrefix(text: string): string | undefined {
+  const match = /^AT([+^$%#][A-Za-z0-9]+)/i.exec(text.trim());
+  return match ? `${match[1]!.toUpperCase()}:` : undefined;
+}
+
+/** Builds a command from raw text, deriving its prefix unless given. */
+export function at<T = AtResponse>(text: string, options: Omit<AtCommand<T>, 'text'> = {}): AtCommand<T> {
+  const prefix = 'prefix' in options ? options.prefix : derivePrefix(text);
+  const command: AtCommand<T> = { ...options, text };
+  return prefix === undefined ? command : { ...command, prefix };
+}
+
+/** Info lines that start with the command's prefix, with the prefix and following spaces removed. */
+export function valuesOf(response: AtResponse, prefix: string): string[] {
+  return response.lines.filter((l) => l.trimStart().startsWith(prefix)).map((l) => l.trimStart().slice(prefix.length).trim());
+}

@@ -1,0 +1,128 @@
+import { BridgeError } from '../errors.js';
+import { CTRL_Z, DEFAULT_SEND_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, ESC, type AtCommand, type AtResponse } from './command.js';
+import type { FinalResult } from './final-result.js';
+
+/**
+ * The life of one command as a small pure state machine (zwave-js SerialAPICommandMachine): it
+ * takes what the modem said and answers with what to write and whether the command is settled.
+ * The channel owns the port and the timers; this owns the rules.
+ *
+ *   written ──prompt──▶ body-written ──final──▶ settled
+ *      │                      │
+ *      └───────final──────────┴──────────────▶ settled
+ */
+export type ExchangeState = 'written' | 'body-written' | 'settled';
+
+export type ExchangeStep =
+  | { kind: 'none' }
+  | { kind: 'write'; data: string; timeoutMs: number }
+  | { kind: 'settled'; response: AtResponse; write?: string }
+  | { kind: 'failed'; error: BridgeError; write?: string };
+
+export class Exchange {
+  readonly command: AtCommand<unknown>;
+  #state: ExchangeState = 'written';
+  readonly #lines: string[] = [];
+  /** Lines still owed to the last prefixed line (the SMS body after `+CMGR:`). */
+  #trailing = 0;
+
+  constructor(command: AtCommand<unknown>) {
+    this.command = command;
+  }
+
+  get state(): ExchangeState {
+    return this.#state;
+  }
+
+  get timeoutMs(): number {
+    return this.command.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** True while a body was written and its result is awaited: nothing else may be sent then. */
+  get awaitingSendResult(): boolean {
+    return this.#state === 'body-written';
+  }
+
+  /** Whether the line is the modem echoing what we wrote (ATE1 default; modem-quirks.md §1). */
+  isEcho(line: string): boolean {
+    const text = line.trim();
+    if (this.#state === 'written') return text.toUpperCase() === this.command.text.trim().toUpperCase();
+    // SIMCom echoes the body and its Ctrl-Z after the prompt (transcript 05).
+    if (this.#state === 'body-written') return text.includes(CTRL_Z) || text === this.command.body?.trim();
+    return false;
+  }
+
+  /** Whether the line belongs to this command rather than to a URC. */
+  claims(line: string): boolean {
+    const prefix = this.command.prefix;
+    if (prefix !== undefined && line.trimStart().toUpperCase().startsWith(prefix.toUpperCase())) return true;
+    return this.#trailing > 0;
+  }
+
+  addLine(line: string): void {
+    const prefix = this.command.prefix;
+    if (prefix !== undefined && line.trimStart().toUpperCase().startsWith(prefix.toUpperCase())) {
+      const trailing = this.command.trailingLines ?? 0;
+      this.#trailing = typeof trailing === 'function' ? trailing(line) : trailing;
+    } else if (this.#trailing > 0) {
+      this.#trailing--;
+    }
+    this.#lines.push(line);
+  }
+
+  onPrompt(): ExchangeStep {
+    if (this.#state !== 'written' || this.command.body === undefined) {
+      // A prompt nobody asked for: leave it with ESC so the modem does not swallow the next command.
+      return { kind: 'write', data: ESC, timeoutMs: this.timeoutMs };
+    }
+    this.#state = 'body-written';
+    return {
+      kind: 'write',
+      data: this.command.body + CTRL_Z,
+      timeoutMs: this.command.bodyTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+    };
+  }
+
+  onFinal(result: FinalResult, line: string): ExchangeStep {
+    const before = this.#state;
+    this.#state = 'settled';
+    const response: AtResponse = { lines: [...this.#lines], final: line.trim() };
+    if (result.kind === 'ok') {
+      if (this.command.body !== undefined && before === 'written') {
+        return { kind: 'failed', error: this.#error('AT_ERROR', 'OK came without the > prompt: the body was not sent', response) };
+      }
+      return { kind: 'settled', response };
+    }
+    if (result.kind === 'error') return { kind: 'failed', error: this.#error('AT_ERROR', result.text, response) };
+    const code = result.kind === 'cme' ? 'CME_ERROR' : 'CMS_ERROR';
+    const label = result.kind === 'cme' ? '+CME ERROR' : '+CMS ERROR';
+    const detail = [result.number, result.name].filter((x) => x !== undefined).join(' ');
+    const error = new BridgeError(code, `${this.command.text}: ${label}: ${detail || 'unspecified'}`, {
+      command: this.command.text,
+      lines: [...response.lines, response.final],
+      ...(result.number === undefined ? {} : { number: result.number }),
+    });
+    return { kind: 'failed', error };
+  }
+
+  onTimeout(): ExchangeStep {
+    const waitingForPrompt = this.#state === 'written' && this.command.body !== undefined;
+    this.#state = 'settled';
+    const what = waitingForPrompt ? 'the > prompt' : 'a final result';
+    const error = this.#error('AT_TIMEOUT', `no ${what} within ${this.timeoutMs} ms`, { lines: this.#lines, final: '' });
+    // Waiting for the prompt, ESC cancels safely; after the body, writing anything may abort the send.
+    return waitingForPrompt ? { kind: 'failed', error, write: ESC } : { kind: 'failed', error };
+  }
+
+  /** Ends the exchange for a reason outside the modem's answers (abort, port closed, modem reset). */
+  abandon(error: BridgeError): ExchangeStep {
+    const waitingForPrompt = this.#state === 'written' && this.command.body !== undefined;
+    this.#state = 'settled';
+    return waitingForPrompt ? { kind: 'failed', error, write: ESC } : { kind: 'failed', error };
+  }
+
+  #error(code: 'AT_ERROR' | 'AT_TIMEOUT', message: string, response: AtResponse): BridgeError {
+    const lines = response.final ? [...response.lines, response.final] : [...response.lines];
+    return new BridgeError(code, `${this.command.text}: ${message}`, { command: this.command.text, lines });
+  }
+}

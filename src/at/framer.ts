@@ -1,0 +1,83 @@
+/**
+ * AT framing, bytes in and frames out, with no I/O (STYLE.md: pure cores).
+ *
+ * A modem answers in lines wrapped as `\r\n<text>\r\n` (ITU-T V.250 §5.7.1 with ATV1), but real
+ * modems also send lone `\r`, doubled `\r\r\n`, blank lines and NUL padding (modem-quirks.md §1),
+ * so any run of CR/LF ends a line and blank lines are dropped. The one frame that has no line end
+ * is the SMS prompt `\r\n> ` (3GPP TS 27.005 §3.5.1): it is recognised as soon as a line holds
+ * exactly `> `, which a readline parser never reports.
+ *
+ * The output does not depend on how the bytes were split into chunks: every decision is taken on
+ * the accumulated line, never on chunk boundaries.
+ */
+export type Frame =
+  | { kind: 'line'; text: string }
+  | { kind: 'prompt' }
+  | { kind: 'overflow'; dropped: number };
+
+export const DEFAULT_MAX_LINE = 4096;
+
+const CR = 0x0d;
+const LF = 0x0a;
+const NUL = 0x00;
+
+export class AtFramer {
+  readonly #maxLine: number;
+  #line: number[] = [];
+  /** After an overflow, bytes are discarded until the next line end. */
+  #discarding = 0;
+
+  constructor(options: { maxLine?: number } = {}) {
+    this.#maxLine = options.maxLine ?? DEFAULT_MAX_LINE;
+  }
+
+  /** Feeds a chunk and returns the frames it completes. */
+  push(chunk: Uint8Array): Frame[] {
+    const frames: Frame[] = [];
+    for (const byte of chunk) {
+      if (byte === CR || byte === LF) {
+        this.#endLine(frames);
+        continue;
+      }
+      if (byte === NUL) continue; // padding (Huawei E3131 bodies; modem-quirks.md §3)
+      if (this.#discarding > 0) {
+        this.#discarding++;
+        continue;
+      }
+      this.#line.push(byte);
+      if (this.#line.length === 2 && this.#line[0] === 0x3e && this.#line[1] === 0x20) {
+        frames.push({ kind: 'prompt' });
+        this.#line = [];
+      } else if (this.#line.length > this.#maxLine) {
+        // Garbage without line ends must not grow memory: drop it and say so.
+        this.#discarding = this.#line.length;
+        this.#line = [];
+      }
+    }
+    return frames;
+  }
+
+  /** Bytes held for an unfinished line (what a recorder would lose on close). */
+  get pending(): number {
+    return this.#line.length;
+  }
+
+  reset(): void {
+    this.#line = [];
+    this.#discarding = 0;
+  }
+
+  #endLine(frames: Frame[]): void {
+    if (this.#discarding > 0) {
+      frames.push({ kind: 'overflow', dropped: this.#discarding });
+      this.#discarding = 0;
+      return;
+    }
+    if (this.#line.length === 0) return;
+    // latin1 maps each byte to one code unit, so nothing is lost before the SMS layer decodes it.
+    const text = Buffer.from(this.#line).toString('latin1');
+    this.#line = [];
+    if (text.trim() === '') return;
+    frames.push({ kind: 'line', text });
+  }
+}

@@ -1,0 +1,15 @@
+/** Exit codes of every smsbridge command (documented in the README). */
+export const EXIT = {
+  OK: 0,
+  /** The command ran and failed: a modem error, a mismatch, a refused message. */
+  FAILURE: 1,
+  /** Bad arguments, unreadable file, invalid configuration. */
+  USAGE: 2,
+  /** The port could not be opened or disappeared. */
+  PORT: 3,
+} as const;
+
+export function fail(code: number, message: string): void {
+  console.error(`smsbridge: ${message}`);
+  process.exitCode = code;
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { registerAtCommand } from './at-command.js';
+import { registerReplayCommand } from './replay-command.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command()
+  .name('smsbridge')
+  .description('Turns Super SIM SMS Commands into device actions over a USB cellular modem')
+  .version(pkg.version)
+  .showHelpAfterError();
+
+registerReplayCommand(program);
+registerAtCommand(program);
+
+await program.parseAsync(process.argv);

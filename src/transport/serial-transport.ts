@@ -1,0 +1,90 @@
+import { SerialPort } from 'serialport';
+import { ReplaySubject, Subject } from 'rxjs';
+import { BridgeError } from '../errors.js';
+import type { CloseReason, Transport } from './transport.js';
+
+export interface SerialOptions {
+  path: string;
+  baudRate?: number;
+}
+
+/**
+ * The Transport over a real serial port (or a pseudo-terminal): the only file that imports
+ * `serialport`. A USB unplug surfaces as serialport's close event with `disconnected: true`.
+ */
+export class SerialTransport implements Transport {
+  readonly #port: SerialPort;
+  readonly #data = new Subject<Buffer>();
+  readonly #close = new ReplaySubject<CloseReason>(1);
+  #open = false;
+  #closing = false;
+
+  readonly data$ = this.#data.asObservable();
+  readonly close$ = this.#close.asObservable();
+  readonly path: string;
+
+  private constructor(port: SerialPort, path: string) {
+    this.#port = port;
+    this.path = path;
+  }
+
+  /** Opens the port; rejects with PORT_OPEN_FAILED (the path, and the OS's reason). */
+  static open(options: SerialOptions): Promise<SerialTransport> {
+    const port = new SerialPort({ path: options.path, baudRate: options.baudRate ?? 115200, autoOpen: false });
+    const transport = new SerialTransport(port, options.path);
+    return new Promise((resolve, reject) => {
+      port.open((error) => {
+        if (error) {
+          reject(new BridgeError('PORT_OPEN_FAILED', `cannot open ${options.path}: ${error.message}`, { cause: error }));
+          return;
+        }
+        transport.#attach();
+        resolve(transport);
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  write(data: Buffer | string): Promise<void> {
+    if (!this.#open) return Promise.reject(new BridgeError('PORT_CLOSED', `${this.path} is closed`));
+    return new Promise((resolve, reject) => {
+      this.#port.write(data, (error) => {
+        if (error) {
+          reject(new BridgeError('PORT_CLOSED', `write to ${this.path} failed: ${error.message}`, { cause: error }));
+          return;
+        }
+        // drain: the bytes have left our buffers, so a timeout measures the modem, not us.
+        this.#port.drain((drainError) => (drainError ? reject(new BridgeError('PORT_CLOSED', drainError.message, { cause: drainError })) : resolve()));
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    if (!this.#open) return Promise.resolve();
+    this.#closing = true;
+    return new Promise((resolve) => this.#port.close(() => resolve()));
+  }
+
+  #attach(): void {
+    this.#open = true;
+    this.#port.on('data', (chunk: Buffer) => this.#data.next(chunk));
+    this.#port.on('error', (error: Error) => {
+      if (!this.#port.isOpen) this.#finish({ disconnected: true, error });
+    });
+    this.#port.on('close', (error?: Error & { disconnected?: boolean }) => {
+      const disconnected = !this.#closing && (error?.disconnected ?? true);
+      this.#finish(error ? { disconnected, error } : { disconnected });
+    });
+  }
+
+  #finish(reason: CloseReason): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#close.next(reason);
+    this.#close.complete();
+    this.#data.complete();
+  }
+}

@@ -1,0 +1,283 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AtChannel } from '../../src/at/at-channel.js';
+import { at, valuesOf, type AtResponse } from '../../src/at/command.js';
+import type { Urc } from '../../src/at/urc.js';
+import { BridgeError, isBridgeError } from '../../src/errors.js';
+import { memoryLogger } from '../../src/log.js';
+import { MemoryTransport } from '../../src/transport/memory-transport.js';
+
+const setup = (options: ConstructorParameters<typeof AtChannel>[1] = {}) => {
+  const transport = new MemoryTransport();
+  const channel = new AtChannel(transport, options);
+  const urcs: Urc[] = [];
+  channel.urc$.subscribe((u) => urcs.push(u));
+  return { transport, channel, urcs };
+};
+
+const settle = () => new Promise((r) => setImmediate(r));
+const rejection = async (p: Promise<unknown>): Promise<BridgeError> => {
+  try {
+    await p;
+  } catch (error) {
+    if (error instanceof BridgeError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+};
+
+describe('AtChannel', () => {
+  it('writes a command with CR and resolves with its info lines on OK', async () => {
+    const { transport, channel } = setup();
+    const answer = channel.send(at('AT+CPMS?'));
+    expect(transport.writtenText).toBe('AT+CPMS?\r');
+    transport.receive('\r\n+CPMS: "SM",3,30,"SM",3,30,"SM",3,30\r\n\r\nOK\r\n');
+    await expect(answer).resolves.toEqual({ lines: ['+CPMS: "SM",3,30,"SM",3,30,"SM",3,30'], final: 'OK' });
+  });
+
+  it('keeps one command in flight and sends the next only after the final result', async () => {
+    const { transport, channel } = setup();
+    const first = channel.send(at('AT+CMGF=1'));
+    const second = channel.send(at('AT+CSCS="GSM"'));
+    expect(transport.written.map(String)).toEqual(['AT+CMGF=1\r']);
+    expect(channel.inFlight).toBe('AT+CMGF=1');
+    transport.receive('\r\nOK\r\n');
+    await first;
+    expect(transport.written.map(String)).toEqual(['AT+CMGF=1\r', 'AT+CSCS="GSM"\r']);
+    transport.receive('\r\nOK\r\n');
+    await expect(second).resolves.toMatchObject({ final: 'OK' });
+  });
+
+  it('ignores the echo of the command, ATE0 included', async () => {
+    const { transport, channel } = setup();
+    const answer = channel.send(at('ATE0'));
+    transport.receive('ATE0\r\r\nOK\r\n');
+    await expect(answer).resolves.toEqual({ lines: [], final: 'OK' });
+  });
+
+  it('takes lines without a prefix for commands that have none', async () => {
+    const { transport, channel } = setup();
+    const answer = channel.send(at('AT+CGSN'));
+    transport.receive('\r\n866758042235672\r\n\r\nOK\r\n');
+    await expect(answer).resolves.toEqual({ lines: ['866758042235672'], final: 'OK' });
+  });
+
+  it('routes a URC that arrives between the command and its answer to urc$ (Huawei +CMTI after AT+CPIN?)', async () => {
+    const { transport, channel, urcs } = setup();
+    const answer = channel.send(at('AT+CPIN?'));
+    transport.receive('\r\n+CMTI: "ME",0\r\n');
+    transport.receive('\r\n+CPIN: READY\r\n\r\nOK\r\n');
+    await expect(answer).resolves.toEqual({ lines: ['+CPIN: READY'], final: 'OK' });
+    expect(urcs).toMatchObject([{ type: 'CMTI', storage: 'ME', index: 0 }]);
+  });
+
+  it('gives a line with the in-flight prefix to the command even when the prefix is also a URC', async () => {
+    const { transport, channel, urcs } = setup();
+    const answer = channel.send(at('AT+CREG?'));
+    transport.receive('\r\n+CREG: 0,1\r\n\r\nOK\r\n\r\n+QIND: PB DONE\r\n');
+    await expect(answer).resolves.toEqual({ lines: ['+CREG: 0,1'], final: 'OK' });
+    expect(urcs).toMatchObject([{ type: 'BOOT', stage: 'phonebook-ready' }]);
+  });
+
+  it('takes the line after +CMT: as its data even when it reads like a final result', async () => {
+    const { transport, channel, urcs } = setup();
+    const answer = channel.send(at('AT'));
+    transport.receive('\r\n+CMT: "000",,"24/10/24,20:12:17+00"\r\nOK\r\n');
+    expect(channel.inFlight).toBe('AT');
+    transport.receive('\r\nOK\r\n');
+    await answer;
+    expect(urcs).toMatchObject([{ type: 'CMT', header: '"000",,"24/10/24,20:12:17+00"', data: 'OK' }]);
+  });
+
+  it('takes the trailing body of a prefixed line even when it looks like a URC', async () => {
+    const { transport, channel, urcs } = setup();
+    const answer = channel.send(at('AT+CMGR=3', { trailingLines: 1 }));
+    transport.receive('\r\n+CMGR: "REC UNREAD","000",,"24/10/24,20:12:17+00"\r\nRING\r\n\r\nOK\r\n');
+    await expect(answer).resolves.toMatchObject({ lines: ['+CMGR: "REC UNREAD","000",,"24/10/24,20:12:17+00"', 'RING'] });
+    expect(urcs).toEqual([]);
+  });
+
+  it('reads the trailing line count off the header when told how', async () => {
+    const { transport, channel } = setup();
+    const lengthOf = (line: string) => (Number(line.split(',').at(-1)) > 0 ? 1 : 0);
+    const empty = channel.send(at('AT+CMGR=1', { trailingLines: lengthOf }));
+    transport.receive('\r\n+CMGR: "REC READ","000",,"24/10/24,20:12:17+00",129,4,0,0,"+4477",145,0\r\n\r\nOK\r\n');
+    await expect(empty).resolves.toMatchObject({ final: 'OK' });
+  });
+
+  it('emits lines nobody claims as unknown URCs and logs them', async () => {
+    const log = memoryLogger();
+    const { transport, urcs } = setup({ log });
+    transport.receive('\r\n+WEIRD: 1\r\n');
+    expect(urcs).toEqual([{ type: 'unknown', line: '+WEIRD: 1' }]);
+    expect(log.entries.some((e) => e.level === 'warn' && e.msg.includes('unknown'))).toBe(true);
+  });
+
+  it.each([
+    ['ERROR', 'AT_ERROR', undefined],
+    ['+CME ERROR: 14', 'CME_ERROR', 14],
+    ['+CME ERROR: SIM busy', 'CME_ERROR', 14],
+    ['+CMS ERROR: 350', 'CMS_ERROR', 350],
+    ['COMMAND NOT SUPPORT', 'AT_ERROR', undefined],
+  ])('rejects on %j with code %s and the 3GPP number', async (final, code, number) => {
+    const { transport, channel } = setup();
+    const answer = channel.send(at('AT+CPMS="ME"'));
+    transport.receive(`\r\n${final}\r\n`);
+    const error = await rejection(answer);
+    expect(error.code).toBe(code);
+    expect(error.number).toBe(number);
+    expect(error.command).toBe('AT+CPMS="ME"');
+    expect(error.lines).toEqual([final]);
+  });
+
+  it('sends the body after the prompt that has no line end, with Ctrl-Z, and reads +CMGS', async () => {
+    const { transport, channel } = setup();
+    const answer = channel.send(at('AT+CMGS="000"', { body: 'pong' }));
+    expect(transport.written.map(String)).toEqual(['AT+CMGS="000"\r']);
+    transport.receive('\r\n> ');
+    expect(transport.written.map(String)).toEqual(['AT+CMGS="000"\r', 'pong\x1a']);
+    expect(channel.awaitingSendResult).toBe(true);
+    transport.receive('\r\n+CMGS: 13\r\n\r\nOK\r\n');
+    await expect(answer).resolves.toEqual({ lines: ['+CMGS: 13'], final: 'OK' });
+  });
+
+  it('handles URCs before the prompt and before the send result (ZTE)', async () => {
+    const { transport, channel, urcs } = setup();
+    const answer = channel.send(at('AT+CMGS=14', { body: '001100038100F00000AA04F0B7FB0C' }));
+    transport.receive('\r\n+ZDONR: "METEOR",272,3,"CS_ONLY","ROAM_OFF"\r\n\r\n+ZPASR: "UMTS"\r\n\r\n> ');
+    transport.receive('\r\n+ZPASR: "UMTS"\r\n\r\n+CMGS: 7\r\n\r\nOK\r\n');
+    await expect(answer).resolves.toEqual({ lines: ['+CMGS: 7'], final: 'OK' });
+    expect(urcs.map((u) => u.type)).toEqual(['VENDOR', 'VENDOR', 'VENDOR']);
+  });
+
+  it('ignores the echoed body and its Ctrl-Z (SIMCom echo on)', async () => {
+    const { transport, channel } = setup();
+    const answer = channel.send(at('AT+CMGS="000"', { body: 'temp=21.5' }));
+    transport.receive('AT+CMGS="000"\r\r\n> ');
+    transport.receive('temp=21.5\x1a');
+    transport.receive('\r\n+CMGS: 5\r\n\r\nOK\r\n');
+    await expect(answer).resolves.toEqual({ lines: ['+CMGS: 5'], final: 'OK' });
+  });
+
+  it('rejects a send whose modem answers ERROR instead of the prompt, without writing the body', async () => {
+    const { transport, channel } = setup();
+    const answer = channel.send(at('AT+CMGS="000"', { body: 'pong' }));
+    transport.receive('\r\n+CMS ERROR: 302\r\n');
+    expect((await rejection(answer)).number).toBe(302);
+    expect(transport.writtenText).toBe('AT+CMGS="000"\r');
+  });
+
+  it('leaves a prompt nobody asked for with ESC', async () => {
+    const { transport, channel } = setup();
+    const answer = channel.send(at('AT+CMGF=1'));
+    transport.receive('\r\n> ');
+    expect(transport.written.map(String)).toEqual(['AT+CMGF=1\r', '\x1b']);
+    transport.receive('\r\nOK\r\n');
+    await answer;
+  });
+
+  it('fails queued and in-flight commands with PORT_CLOSED when the port disappears, and later sends too', async () => {
+    const { transport, channel } = setup();
+    const first = channel.send(at('AT'));
+    const second = channel.send(at('AT+CSQ'));
+    transport.disconnect();
+    expect((await rejection(first)).code).toBe('PORT_CLOSED');
+    expect((await rejection(second)).code).toBe('PORT_CLOSED');
+    expect((await rejection(channel.send(at('AT')))).code).toBe('PORT_CLOSED');
+    expect(channel.closed).toBe(true);
+  });
+
+  it('rejects with PARSE_ERROR and the lines when the parser throws', async () => {
+    const { transport, channel } = setup();
+    const answer = channel.send(
+      at('AT+CSQ', {
+        parse: (r: AtResponse) => {
+          const [value] = valuesOf(r, '+CSQ:');
+          if (!value || !/^\d+,\d+$/.test(value)) throw new Error(`bad +CSQ: ${value}`);
+          return Number(value.split(',')[0]);
+        },
+      }),
+    );
+    transport.receive('\r\n+CSQ: what\r\n\r\nOK\r\n');
+    const error = await rejection(answer);
+    expect(error.code).toBe('PARSE_ERROR');
+    expect(error.lines).toEqual(['+CSQ: what', 'OK']);
+  });
+
+  it('aborts a queued command without writing it', async () => {
+    const { transport, channel } = setup();
+    const first = channel.send(at('AT'));
+    const controller = new AbortController();
+    const second = channel.send(at('AT+CSQ'), { signal: controller.signal });
+    controller.abort();
+    expect((await rejection(second)).code).toBe('ABORTED');
+    transport.receive('\r\nOK\r\n');
+    await first;
+    await settle();
+    expect(transport.writtenText).toBe('AT\r');
+  });
+
+  it('fails the command in flight on request, e.g. when the modem rebooted under it', async () => {
+    const { transport, channel } = setup();
+    const answer = channel.send(at('AT+CMGR=1'));
+    channel.failInFlight(new BridgeError('MODEM_RESET', 'the modem restarted'));
+    const error = await rejection(answer);
+    expect(error.code).toBe('MODEM_RESET');
+    expect(error.command).toBe('AT+CMGR=1');
+    const next = channel.send(at('AT'));
+    transport.receive('\r\nOK\r\n');
+    await next;
+  });
+
+  it('logs traffic with direction and escaped control characters, and hides bodies when asked', async () => {
+    const log = memoryLogger();
+    const { transport, channel } = setup({ log, redactBodies: true });
+    const answer = channel.send(at('AT+CMGS="000"', { body: 'secret' }));
+    transport.receive('\r\n> ');
+    transport.receive('\r\n+CMGS: 1\r\n\r\nOK\r\n');
+    await answer;
+    const traffic = log.entries.filter((e) => e.level === 'trace').map((e) => e.msg);
+    expect(traffic).toEqual(['» AT+CMGS="000"\\r', '« \\r\\n>\\x20', '» <redacted>', '« \\r\\n+CMGS: 1\\r\\n\\r\\nOK\\r\\n']);
+  });
+
+  describe('timeouts', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+
+    it('times out, counts consecutive timeouts, and resets the count on the next final result', async () => {
+      const { transport, channel } = setup();
+      const first = channel.send(at('AT', { timeoutMs: 1000 }));
+      const second = channel.send(at('AT', { timeoutMs: 1000 }));
+      vi.advanceTimersByTime(1000);
+      expect((await rejection(first)).code).toBe('AT_TIMEOUT');
+      expect(channel.consecutiveTimeouts).toBe(1);
+      vi.advanceTimersByTime(1000);
+      expect((await rejection(second)).code).toBe('AT_TIMEOUT');
+      expect(channel.consecutiveTimeouts).toBe(2);
+      const third = channel.send(at('AT', { timeoutMs: 1000 }));
+      transport.receive('\r\nOK\r\n');
+      await third;
+      expect(channel.consecutiveTimeouts).toBe(0);
+    });
+
+    it('cancels with ESC when the prompt never comes', async () => {
+      const { transport, channel } = setup();
+      const answer = channel.send(at('AT+CMGS="000"', { body: 'x', timeoutMs: 500 }));
+      vi.advanceTimersByTime(500);
+      const error = await rejection(answer);
+      expect(error.code).toBe('AT_TIMEOUT');
+      expect(error.message).toMatch(/prompt/);
+      expect(transport.written.map(String)).toEqual(['AT+CMGS="000"\r', '\x1b']);
+    });
+
+    it('waits the longer send timeout once the body is written, and writes nothing more on timeout', async () => {
+      const { transport, channel } = setup();
+      const answer = channel.send(at('AT+CMGS="000"', { body: 'x', timeoutMs: 500, bodyTimeoutMs: 60_000 }));
+      transport.receive('\r\n> ');
+      vi.advanceTimersByTime(59_999);
+      expect(channel.awaitingSendResult).toBe(true);
+      vi.advanceTimersByTime(1);
+      expect(isBridgeError(await rejection(answer), 'AT_TIMEOUT')).toBe(true);
+      expect(transport.written.map(String)).toEqual(['AT+CMGS="000"\r', 'x\x1a']);
+    });
+  });
+});
