@@ -1,0 +1,242 @@
+import type { AtChannel } from '../at/at-channel.js';
+import { at, valuesOf, type AtCommand, type AtResponse } from '../at/command.js';
+import { BridgeError, isBridgeError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import {
+  cnmiCandidates,
+  cnmiCommand,
+  csqToDbm,
+  parseCnmiTest,
+  parseCops,
+  parseCpin,
+  parseCpmsTest,
+  parseCpmsUsage,
+  parseRegistrationQuery,
+  type CnmiChoice,
+  type Registration,
+} from './parsers.js';
+import { PROFILES, pickProfile, type ModemProfile, type ProfileName } from './profiles.js';
+import { backoff, isTransientNotReady, retry, sleep as realSleep } from './retry.js';
+
+export interface SmsSettings {
+  /** AT+CMGF: text (1) or PDU (0). */
+  mode: 'text' | 'pdu';
+  /** `store`: new messages are stored and announced by +CMTI (survives our crash); `direct`: pushed as +CMT. */
+  delivery: 'store' | 'direct';
+  statusReports: boolean;
+}
+
+export interface InitOptions {
+  profile?: ProfileName | 'auto';
+  pin?: string;
+  sms: SmsSettings;
+  log?: Logger;
+  /** How long to keep retrying "SIM busy" / "init in progress" at start. */
+  notReadyAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ModemInfo {
+  manufacturer: string;
+  model: string;
+  firmware: string;
+  profile: ProfileName;
+  imei?: string;
+  imsi?: string;
+  iccid?: string;
+  signalDbm?: number;
+  registration?: Registration;
+  operator?: string;
+  storage?: { name: string; used: number; total: number };
+  /** The AT+CNMI actually accepted, e.g. `AT+CNMI=2,1,0,1,0`. */
+  cnmi?: string;
+}
+
+export interface InitResult {
+  info: ModemInfo;
+  profile: ModemProfile;
+  cnmi?: CnmiChoice;
+  /** Storage used for reading and receiving (AT+CPMS mem1 and mem3). */
+  storage?: string;
+  /** The modem wants AT+CNMA for each +CMT/+CDS (AT+CSMS=1; 3GPP TS 27.005 §3.4.4). */
+  needsAck: boolean;
+}
+
+/**
+ * Brings a modem from "just opened" (or "just rebooted") to ready for SMS, with the fewest
+ * commands that make the settings certain. Returns what it learned and chose.
+ */
+export async function initialise(channel: AtChannel, options: InitOptions): Promise<InitResult> {
+  const log = options.log ?? silentLogger;
+  const sleep = options.sleep ?? realSleep;
+  const send = (command: AtCommand<AtResponse>) =>
+    retry(() => channel.send(command), {
+      attempts: options.notReadyAttempts ?? 8,
+      delayMs: backoff(250, 4000),
+      retryable: isTransientNotReady,
+      sleep,
+    });
+  const optional = async (text: string): Promise<AtResponse | undefined> => {
+    try {
+      return await send(at(text));
+    } catch (error) {
+      if (isBridgeError(error) && ['AT_ERROR', 'CME_ERROR', 'CMS_ERROR'].includes(error.code)) {
+        log.debug({ command: text, error: error.message }, 'optional command refused');
+        return undefined;
+      }
+      throw error;
+    }
+  };
+  const value = (response: AtResponse | undefined, prefix: string): string | undefined =>
+    response ? (valuesOf(response, prefix)[0] ?? bare(response)) : undefined;
+
+  await synchronise(channel, sleep);
+  await send(at('ATE0')); // the channel tolerates echo, but less traffic is less to go wrong
+  await optional('AT+CMEE=1'); // numeric errors; the channel maps verbose ones anyway
+
+  const manufacturer = value(await optional('AT+CGMI'), '+CGMI:') ?? '';
+  const model = value(await optional('AT+CGMM'), '+CGMM:') ?? '';
+  const firmware = value(await optional('AT+CGMR'), '+CGMR:') ?? '';
+  const profile =
+    options.profile && options.profile !== 'auto' ? PROFILES[options.profile] : pickProfile(manufacturer, model);
+  for (const command of profile.init) await optional(command);
+
+  await unlockSim(send, options.pin, log);
+
+  const info: ModemInfo = { manufacturer, model, firmware, profile: profile.name };
+  await send(at(`AT+CMGF=${options.sms.mode === 'text' ? 1 : 0}`));
+  if (options.sms.mode === 'text') {
+    await optional('AT+CSCS="GSM"');
+    // fo 17 = SMS-SUBMIT with a relative validity period; +32 (bit 5) asks for a status report.
+    await optional(`AT+CSMP=${options.sms.statusReports ? 49 : 17},167,0,0`);
+  }
+
+  const storage = await chooseStorage(send, optional, profile, log);
+  if (storage) info.storage = storage;
+
+  const offered = await optional('AT+CNMI=?');
+  const candidates = cnmiCandidates(offered ? parseCnmiTest(valuesOf(offered, '+CNMI:')[0] ?? '') : undefined, {
+    delivery: options.sms.delivery,
+    statusReports: options.sms.statusReports,
+    avoidCdsi: profile.cdsiStorageQuirk,
+  });
+  let cnmi: CnmiChoice | undefined;
+  for (const candidate of candidates) {
+    if (await optional(cnmiCommand(candidate))) {
+      cnmi = candidate;
+      info.cnmi = cnmiCommand(candidate);
+      break;
+    }
+  }
+  if (!cnmi) log.warn('the modem refused every AT+CNMI setting: new messages will only be found by sweeps');
+  else log.info({ cnmi: info.cnmi }, 'new-message indications chosen');
+
+  const csms = value(await optional('AT+CSMS?'), '+CSMS:');
+  const needsAck = csms?.split(',')[0]?.trim() === '1' && (cnmi?.mt === 2 || cnmi?.ds === 1);
+
+  // Registration URCs, for the status line; older modems lack +CEREG.
+  if (!(await optional('AT+CREG=2'))) await optional('AT+CREG=1');
+  await optional('AT+CEREG=2');
+
+  const imei = value(await optional('AT+CGSN'), '+CGSN:');
+  if (imei) info.imei = imei.replace(/"/g, '');
+  const imsi = value(await optional('AT+CIMI'), '+CIMI:');
+  if (imsi) info.imsi = imsi;
+  for (const command of profile.iccid) {
+    const response = await optional(command);
+    const iccid = response && /(\d{18,20}F?)/i.exec(response.lines.join(' '))?.[1];
+    if (iccid) {
+      info.iccid = iccid;
+      break;
+    }
+  }
+  await refreshNetwork(channel, info);
+  const result: InitResult = { info, profile, needsAck };
+  if (cnmi) result.cnmi = cnmi;
+  if (storage) result.storage = storage.name;
+  return result;
+}
+
+/** Signal, registration and operator: cheap, so `status` refreshes them. */
+export async function refreshNetwork(channel: AtChannel, info: ModemInfo): Promise<void> {
+  const quiet = async (text: string, prefix: string) => {
+    try {
+      return valuesOf(await channel.send(at(text)), prefix)[0];
+    } catch {
+      return undefined;
+    }
+  };
+  const csq = await quiet('AT+CSQ', '+CSQ:');
+  const dbm = csq === undefined ? undefined : csqToDbm(csq);
+  if (dbm !== undefined) info.signalDbm = dbm;
+  const creg = await quiet('AT+CREG?', '+CREG:');
+  if (creg !== undefined) info.registration = parseRegistrationQuery(creg);
+  const cops = await quiet('AT+COPS?', '+COPS:');
+  const operator = cops === undefined ? undefined : parseCops(cops);
+  if (operator !== undefined) info.operator = operator;
+}
+
+/**
+ * Gets the modem's attention: ESC leaves a `> ` prompt a previous run left open (gammu does the
+ * same: "Escaping SMS mode"), then AT until it answers (a modem may still be booting).
+ */
+async function synchronise(channel: AtChannel, sleep: (ms: number) => Promise<void>): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await channel.writeRaw('\x1b');
+    try {
+      await channel.send(at('AT', { timeoutMs: 1000 }));
+      return;
+    } catch (error) {
+      if (isBridgeError(error, 'PORT_CLOSED')) throw error;
+      lastError = error;
+      await sleep(250);
+    }
+  }
+  throw new BridgeError('AT_TIMEOUT', 'the modem does not answer AT', { cause: lastError });
+}
+
+async function unlockSim(send: (c: AtCommand<AtResponse>) => Promise<AtResponse>, pin: string | undefined, log: Logger): Promise<void> {
+  const state = async () => parseCpin(valuesOf(await send(at('AT+CPIN?')), '+CPIN:')[0] ?? '');
+  let current = await state();
+  if (current === 'READY') return;
+  if (current === 'SIM PIN') {
+    if (!pin) throw new BridgeError('SIM_PIN_REQUIRED', 'the SIM asks for a PIN and none is configured (set `pin` or `pinFile`)');
+    log.info('entering the SIM PIN');
+    try {
+      await send(at(`AT+CPIN="${pin}"`));
+    } catch (error) {
+      // Never try again: three wrong PINs lock the SIM behind its PUK.
+      throw new BridgeError('SIM_PIN_WRONG', 'the SIM refused the configured PIN; not retrying, to keep the SIM from locking', { cause: error });
+    }
+    current = await state();
+    if (current === 'READY') return;
+  }
+  if (current.includes('PUK')) throw new BridgeError('SIM_PUK_REQUIRED', `the SIM is locked (${current}): it needs its PUK, which smsbridge never guesses`);
+  throw new BridgeError('NOT_READY', `the SIM is not ready: +CPIN: ${current}`);
+}
+
+async function chooseStorage(
+  send: (c: AtCommand<AtResponse>) => Promise<AtResponse>,
+  optional: (text: string) => Promise<AtResponse | undefined>,
+  profile: ModemProfile,
+  log: Logger,
+): Promise<{ name: string; used: number; total: number } | undefined> {
+  const test = await optional('AT+CPMS=?');
+  const lists = test ? parseCpmsTest(valuesOf(test, '+CPMS:')[0] ?? '') : [];
+  const offered = (i: number) => lists[Math.min(i, lists.length - 1)] ?? [];
+  const choice = profile.storages.find((s) => offered(0).includes(s) && offered(2).includes(s)) ?? (lists.length ? undefined : profile.storages[0]);
+  if (!choice) {
+    log.warn({ offered: lists }, 'no preferred SMS storage offered; keeping the modem default');
+    return undefined;
+  }
+  // mem1 (read/delete), mem2 (write/send), mem3 (receive): one storage for all keeps indexes simple.
+  const answer = await send(at(`AT+CPMS="${choice}","${choice}","${choice}"`));
+  const usage = parseCpmsUsage(valuesOf(answer, '+CPMS:')[0] ?? '')[0];
+  return { name: choice, used: usage?.used ?? 0, total: usage?.total ?? 0 };
+}
+
+/** The one unprefixed info line of commands like AT+CGMI on modems that print no prefix. */
+function bare(response: AtResponse): string | undefined {
+  return response.lines.map((l) => l.trim()).find((l) => l !== '');
+}

@@ -1,0 +1,88 @@
+/**
+ * Vendor profiles as data (ModemManager: "vendor quirks live in one small place per vendor").
+ * Facts come from modem-quirks.md; users can override any field in configuration.
+ */
+export type ProfileName = 'quectel' | 'simcom' | 'huawei' | 'ublox' | 'telit' | 'generic';
+
+export interface ModemProfile {
+  name: ProfileName;
+  /** Tested against "<manufacturer> <model>" from AT+CGMI / AT+CGMM. */
+  matches: RegExp;
+  /** Vendor commands run after the standard init (errors are logged, not fatal). */
+  init: readonly string[];
+  /** ICCID commands to try, in order: the vendor's first, then the common ones. */
+  iccid: readonly string[];
+  /** Where storage indexes start (informational: we always use the indexes the modem gives). */
+  indexBase: 0 | 1;
+  /** Storages to use for receiving, in order of preference, among those AT+CPMS=? offers. */
+  storages: readonly string[];
+  /**
+   * Quectel EC25/EG25 announce status reports as `+CDSI: "SM",n` although they live in "SR"
+   * (modem-quirks.md §5): ask for reports inline (`<ds>=1`, `+CDS`) instead.
+   */
+  cdsiStorageQuirk: boolean;
+  /** "Delete all read and sent" spellings that work on this vendor (modem-quirks.md §4). */
+  deleteAll: readonly string[];
+}
+
+const COMMON_ICCID = ['AT+CCID', 'AT+ICCID', 'AT+QCCID', 'AT^ICCID?', 'AT#CCID', 'AT+CICCID'];
+
+const base = {
+  init: [],
+  iccid: COMMON_ICCID,
+  indexBase: 1,
+  storages: ['SM', 'ME', 'MT'],
+  cdsiStorageQuirk: false,
+  deleteAll: ['AT+CMGD=1,4', 'AT+CMGD=0,4', 'AT+CMGD=,4'],
+} satisfies Omit<ModemProfile, 'name' | 'matches'>;
+
+export const PROFILES: Readonly<Record<ProfileName, ModemProfile>> = {
+  quectel: {
+    ...base,
+    name: 'quectel',
+    matches: /quectel|\b(EC2\d|EG2\d|EG9\d|BG9\d|RM5\d\d|UC20)\b/i,
+    iccid: ['AT+QCCID', ...COMMON_ICCID],
+    indexBase: 0,
+    cdsiStorageQuirk: true,
+    deleteAll: ['AT+CMGD=0,4', 'AT+CMGD=1,4'],
+  },
+  simcom: {
+    ...base,
+    name: 'simcom',
+    matches: /simcom|\bSIM\d{3,4}|\bA76\d\d/i,
+    iccid: ['AT+CICCID', 'AT+CCID', ...COMMON_ICCID],
+    indexBase: 0,
+    deleteAll: ['AT+CMGD=0,4', 'AT+CMGD=1,4', 'AT+CMGD=,4'],
+  },
+  huawei: {
+    ...base,
+    name: 'huawei',
+    matches: /huawei|\bE\d{3,4}\b|\bMU\d{3}\b/i,
+    // ^RSSI/^MODE/^BOOT spam until URCs are switched off (ljs.dev E3372 smsd init).
+    init: ['AT^CURC=0'],
+    iccid: ['AT^ICCID?', ...COMMON_ICCID],
+    indexBase: 0,
+    storages: ['ME', 'SM', 'MT'],
+    deleteAll: ['AT+CMGD=0,4', 'AT+CMGD=1,4'],
+  },
+  ublox: {
+    ...base,
+    name: 'ublox',
+    matches: /u-?blox|\b(SARA|LARA|TOBY|LISA)-/i,
+    iccid: ['AT+CCID', ...COMMON_ICCID],
+    deleteAll: ['AT+CMGD=1,4', 'AT+CMGD=0,4'],
+  },
+  telit: {
+    ...base,
+    name: 'telit',
+    matches: /telit|\b(LE9\d\d|HE9\d\d|UC864|GE\d{3}|ME9\d\d|LN9\d\d)/i,
+    iccid: ['AT#CCID', ...COMMON_ICCID],
+  },
+  generic: { ...base, name: 'generic', matches: /$^/ },
+};
+
+/** Picks the profile for what the modem says it is; `generic` when nothing matches. */
+export function pickProfile(manufacturer: string, model: string): ModemProfile {
+  const identity = `${manufacturer} ${model}`;
+  return Object.values(PROFILES).find((p) => p.matches.test(identity)) ?? PROFILES.generic;
+}

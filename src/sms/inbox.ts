@@ -1,0 +1,206 @@
+import { Observable, Subject } from 'rxjs';
+import type { Urc } from '../at/urc.js';
+import { BridgeError, isBridgeError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import { decodePdu } from './pdu.js';
+import { parseCdsPduHeader, parseCmtPduHeader } from './pdu-mode-header.js';
+import type { SerialLock } from './serial-lock.js';
+import { cmgd, cmgl, cmgr, cnma, cpmsRead, type SmsMode } from './sms-commands.js';
+import type { SmsModem } from './sms-modem.js';
+import { parseCdsText, parseCmtText } from './text-format.js';
+import type { DeliverRecord, SmsRecord, StatusReportRecord } from './types.js';
+
+/** An inbound SMS with the acknowledgement that removes it from the modem. */
+export interface IncomingSms extends DeliverRecord {
+  /** Where it came from: `SM:3` (storage and index) or `CMT` (pushed, never stored). */
+  source: string;
+  /**
+   * Call once the message is safely recorded: deletes it from the modem (or acknowledges a +CMT
+   * with +CNMA where the modem wants it). Until then the message stays on the SIM, so a crash
+   * before this never loses it.
+   */
+  ack(): Promise<void>;
+}
+
+export interface InboxOptions {
+  modem: SmsModem;
+  mode: SmsMode;
+  lock: SerialLock;
+  log?: Logger;
+  onStatusReport: (report: StatusReportRecord) => void;
+}
+
+/**
+ * The inbox: reacts at once to +CMTI/+CMT (never polls), sweeps what is stored each time the modem
+ * becomes ready (messages that arrived while we were down, or while a full storage silenced
+ * +CMTI), and hands each message out with an acknowledgement.
+ */
+export class Inbox {
+  readonly #options: InboxOptions;
+  readonly #log: Logger;
+  readonly #incoming = new Subject<IncomingSms>();
+  /** Messages handed out and not yet acknowledged: a sweep must not hand them out again. */
+  readonly #inHand = new Set<string>();
+  /** The storage AT+CPMS mem1 points at, so a read selects it only when it changes. */
+  #selected?: string;
+  #defaultStorage?: string;
+  #needsAck = false;
+
+  readonly incoming$: Observable<IncomingSms> = this.#incoming.asObservable();
+
+  constructor(options: InboxOptions) {
+    this.#options = options;
+    this.#log = options.log ?? silentLogger;
+  }
+
+  /** Called with every URC; handles the ones about messages. */
+  onUrc(urc: Urc): void {
+    switch (urc.type) {
+      case 'CMTI':
+      case 'CDSI':
+        void this.#guard(`read ${urc.storage}:${urc.index}`, () => this.#readStored(urc.storage, urc.index));
+        break;
+      case 'CMT':
+        void this.#guard('+CMT', () => this.#onCmt(urc.line, urc.data ?? ''));
+        break;
+      case 'CDS':
+        this.#onCds(urc.line, urc.data);
+        break;
+      case 'SMS_FULL':
+        this.#log.warn({ storage: urc.storage }, 'SMS storage is full: sweeping to make room');
+        void this.#guard('sweep', () => this.sweep());
+        break;
+      default:
+    }
+  }
+
+  /** Called each time the modem is ready: settings were (re)applied, storage may hold messages. */
+  onReady(settings: { storage?: string; needsAck: boolean }): void {
+    this.#selected = settings.storage;
+    if (settings.storage !== undefined) this.#defaultStorage = settings.storage;
+    this.#needsAck = settings.needsAck;
+    void this.#guard('sweep', () => this.sweep());
+  }
+
+  /** Lists and hands out every stored message not already in hand. Returns how many. */
+  sweep(): Promise<number> {
+    return this.#options.lock.run(async () => {
+      const storage = this.#defaultStorage;
+      if (storage !== undefined && this.#selected !== storage) await this.#select(storage);
+      const records = await this.#options.modem.send(cmgl(this.#options.mode));
+      let count = 0;
+      for (const record of records) if (this.#dispatch(record, storage ?? '?', record.index ?? -1)) count++;
+      if (records.length > 0) this.#log.info({ listed: records.length, handed: count }, 'swept stored messages');
+      return count;
+    });
+  }
+
+  complete(): void {
+    this.#incoming.complete();
+  }
+
+  #readStored(storage: string, index: number): Promise<void> {
+    return this.#options.lock.run(async () => {
+      if (this.#inHand.has(`${storage}:${index}`)) return;
+      // Read from the storage the URC names, whatever mem1 was (modem-quirks.md §2).
+      if (this.#selected !== storage) await this.#select(storage);
+      let record: SmsRecord | undefined;
+      try {
+        record = await this.#options.modem.send(cmgr(index, this.#options.mode));
+      } catch (error) {
+        // A message we cannot parse stays on the SIM and is reported, never deleted unread.
+        if (isBridgeError(error, 'PARSE_ERROR') || isBridgeError(error, 'PDU_INVALID')) {
+          this.#log.error({ storage, index, error: error.message, lines: error.lines }, 'cannot parse a stored message; leaving it on the modem');
+          return;
+        }
+        throw error;
+      }
+      if (!record) {
+        this.#log.debug({ storage, index }, 'the announced slot is empty (Quectel +CDSI "SM" quirk?)');
+        return;
+      }
+      this.#dispatch(record, storage, index);
+    });
+  }
+
+  /** Routes a stored record by what it is, not by which URC announced it. */
+  #dispatch(record: SmsRecord, storage: string, index: number): boolean {
+    const key = `${storage}:${index}`;
+    if (record.kind === 'status-report') {
+      this.#options.onStatusReport(record);
+      void this.#guard(`delete report ${key}`, () => this.#delete(storage, index));
+      return false;
+    }
+    if (record.kind !== 'deliver') return false; // our own stored SUBMITs are left alone
+    if (this.#inHand.has(key)) return false;
+    this.#inHand.add(key);
+    let acked = false;
+    this.#incoming.next({
+      ...record,
+      storage,
+      index,
+      source: key,
+      ack: async () => {
+        if (acked) return;
+        await this.#options.lock.run(() => this.#delete(storage, index));
+        acked = true;
+        this.#inHand.delete(key);
+      },
+    });
+    return true;
+  }
+
+  async #onCmt(line: string, data: string): Promise<void> {
+    let record: DeliverRecord;
+    try {
+      if (this.#options.mode === 'text') record = parseCmtText(line, data, { charset: 'GSM' });
+      else {
+        const parsed = decodePdu(data, { tpduLength: parseCmtPduHeader(line).length });
+        if (parsed.kind !== 'deliver') throw new BridgeError('PARSE_ERROR', `+CMT carried a ${parsed.kind}`);
+        record = parsed;
+      }
+    } catch (error) {
+      this.#log.error({ line, data, error: (error as Error).message }, 'cannot parse a +CMT message');
+      return;
+    }
+    const needsAck = this.#needsAck;
+    this.#incoming.next({
+      ...record,
+      source: 'CMT',
+      ack: async () => {
+        if (needsAck) await this.#options.modem.send(cnma());
+      },
+    });
+  }
+
+  #onCds(line: string, data: string | undefined): void {
+    try {
+      const record = data !== undefined ? decodePdu(data, { tpduLength: parseCdsPduHeader(line).length }) : parseCdsText(line, { charset: 'GSM' });
+      if (record.kind !== 'status-report') throw new BridgeError('PARSE_ERROR', `+CDS carried a ${record.kind}`);
+      this.#options.onStatusReport(record);
+      if (this.#needsAck) void this.#guard('+CNMA', () => this.#options.modem.send(cnma()).then(() => undefined));
+    } catch (error) {
+      this.#log.error({ line, data, error: (error as Error).message }, 'cannot parse a +CDS status report');
+    }
+  }
+
+  async #select(storage: string): Promise<void> {
+    await this.#options.modem.send(cpmsRead(storage));
+    this.#selected = storage;
+  }
+
+  async #delete(storage: string, index: number): Promise<void> {
+    if (this.#selected !== storage) await this.#select(storage);
+    await this.#options.modem.send(cmgd(index));
+  }
+
+  /** Runs a job whose failure must not end anything: logs it; the next sweep retries. */
+  async #guard(what: string, job: () => Promise<unknown>): Promise<void> {
+    try {
+      await job();
+    } catch (error) {
+      const level = isBridgeError(error, 'PORT_CLOSED') || isBridgeError(error, 'MODEM_RESET') ? 'debug' : 'warn';
+      this.#log[level]({ error: (error as Error).message }, `inbox: ${what} failed; the next sweep retries`);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { at, valuesOf, type AtCommand } from '../at/command.js';
+import { BridgeError } from '../errors.js';
+import { decodePdu } from './pdu.js';
+import { parseCmglPduHeader, parseCmgrPduHeader } from './pdu-mode-header.js';
+import { parseCmglText, parseCmgrText } from './text-format.js';
+import type { SmsRecord } from './types.js';
+
+/**
+ * SMS AT commands as data, named after their 3GPP TS 27.005 mnemonics, each with the pure parser
+ * of its answer. Text and PDU mode give the same records.
+ */
+export type SmsMode = 'text' | 'pdu';
+
+/** Selects the storage to read and delete from (mem1 only; 27.005 §3.2.2). */
+export const cpmsRead = (storage: string): AtCommand => at(`AT+CPMS="${storage}"`);
+
+/** Reads one message; undefined for an empty slot (a bare OK: Huawei, Quectel). 27.005 §3.4.3 / §4.x. */
+export function cmgr(index: number, mode: SmsMode): AtCommand<SmsRecord | undefined> {
+  return at(`AT+CMGR=${index}`, {
+    // The line after the header is the body (text) or the PDU, even if it reads like a URC;
+    // a text-mode status report (`<stat>,<fo>,<mr>,…`: a number where a deliver has its quoted
+    // address) has no body line.
+    trailingLines: mode === 'pdu' ? 1 : (line) => (/^\+CMGR:\s*("[^"]*"|\d+)\s*,\s*\d+\s*,/.test(line.trim()) ? 0 : 1),
+    parse: (response) => {
+      const [header, ...rest] = response.lines.filter((l) => l.trim() !== '');
+      if (header === undefined) return undefined;
+      const record = mode === 'text' ? parseCmgrText(header, rest, { charset: 'GSM' }) : parsePduRecord(header, rest, parseCmgrPduHeader);
+      return { ...record, index };
+    },
+  });
+}
+
+/** Lists every stored message, read or not (27.005 §3.4.2: "ALL" in text mode, 4 in PDU mode). */
+export function cmgl(mode: SmsMode): AtCommand<SmsRecord[]> {
+  return at(mode === 'text' ? 'AT+CMGL="ALL"' : 'AT+CMGL=4', {
+    trailingLines: mode === 'pdu' ? 1 : (line) => (/^\+CMGL:\s*\d+\s*,\s*("[^"]*"|\d+)\s*,\s*\d+\s*,/.test(line.trim()) ? 0 : 1),
+    timeoutMs: 30_000,
+    parse: (response) => {
+      const lines = response.lines.filter((l) => l.trim() !== '');
+      if (mode === 'text') return parseCmglText(lines, { charset: 'GSM' });
+      const records: SmsRecord[] = [];
+      for (let i = 0; i < lines.length; i++) {
+        const header = parseCmglPduHeader(lines[i]!);
+        const pdu = header.pdu ?? lines[++i];
+        if (pdu === undefined) throw new BridgeError('PARSE_ERROR', `+CMGL header without its PDU: ${lines[i - 1]}`);
+        records.push({ ...decodePdu(pdu, { tpduLength: header.length }), index: header.index!, ...(header.stat ? { status: header.stat } : {}) });
+      }
+      return records;
+    },
+  });
+}
+
+/**
+ * Deletes one message by its bare index: `AT+CMGD=<i>,0` is refused with +CMS ERROR: 500 by
+ * Cinterion MC55i (transcript 07), and the delflag is optional in 27.005 §3.5.4 anyway.
+ */
+export const cmgd = (index: number): AtCommand => at(`AT+CMGD=${index}`);
+
+/** +CNMA: acknowledges a +CMT/+CDS when AT+CSMS=1 asks for it (27.005 §3.4.4). */
+export const cnma = (): AtCommand => at('AT+CNMA');
+
+/** Text-mode send (27.005 §3.5.1); the body must be text-mode safe (no ESC, no Ctrl-Z, no CR). */
+export function cmgsText(to: string, text: string, timeoutMs?: number): AtCommand<number> {
+  // <toda> defaults to 145 when the number starts with '+', else 129 (27.005 §3.5.1).
+  return at(`AT+CMGS="${to}"`, { body: text, ...(timeoutMs ? { bodyTimeoutMs: timeoutMs } : {}), parse: messageReference });
+}
+
+/** PDU-mode send: `AT+CMGS=<TPDU octets>` then the hex PDU (27.005 §4.3). */
+export function cmgsPdu(tpduLength: number, pdu: string, timeoutMs?: number): AtCommand<number> {
+  return at(`AT+CMGS=${tpduLength}`, { body: pdu, ...(timeoutMs ? { bodyTimeoutMs: timeoutMs } : {}), parse: messageReference });
+}
+
+export const cmgf = (mode: SmsMode): AtCommand => at(`AT+CMGF=${mode === 'text' ? 1 : 0}`);
+
+function messageReference(response: { lines: readonly string[]; final: string }): number {
+  const value = valuesOf(response, '+CMGS:')[0];
+  const mr = Number(value?.split(',')[0]);
+  if (value === undefined || !Number.isInteger(mr)) throw new Error('no +CMGS: <mr> in the answer');
+  return mr;
+}
+
+function parsePduRecord(
+  headerLine: string,
+  rest: readonly string[],
+  parseHeader: (line: string) => { length: number; pdu?: string; stat?: SmsRecord['status'] },
+): SmsRecord {
+  const header = parseHeader(headerLine);
+  const pdu = header.pdu ?? rest[0];
+  if (pdu === undefined) throw new BridgeError('PARSE_ERROR', `${headerLine.trim()} has no PDU line`);
+  const record = decodePdu(pdu, { tpduLength: header.length });
+  return header.stat ? { ...record, status: header.stat } : record;
+}

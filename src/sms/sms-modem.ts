@@ -1,0 +1,11 @@
+import type { Observable } from 'rxjs';
+import type { AtCommand } from '../at/command.js';
+import type { Urc } from '../at/urc.js';
+
+/** What the SMS layer needs from a modem session (ModemSession provides it; tests fake it). */
+export interface SmsModem {
+  send<T>(command: AtCommand<T>, options?: { signal?: AbortSignal }): Promise<T>;
+  readonly urc$: Observable<Urc>;
+  /** Emits each time the modem is (again) ready, with the storage it reads from and whether +CMT needs +CNMA. */
+  readonly ready$: Observable<{ storage?: string; needsAck: boolean }>;
+}

@@ -1,0 +1,76 @@
+import { Observable, Subscription } from 'rxjs';
+import type { Logger } from '../log.js';
+import { Inbox, type IncomingSms } from './inbox.js';
+import { Outbox, type OutboundSms, type OutboxOptions, type SendOptions } from './outbox.js';
+import { SerialLock } from './serial-lock.js';
+import type { SmsMode } from './sms-commands.js';
+import type { SmsModem } from './sms-modem.js';
+
+export interface SmsServiceOptions {
+  modem: SmsModem;
+  mode: SmsMode;
+  defaultRecipient: string;
+  statusReports?: boolean;
+  log?: Logger;
+  clock?: () => Date;
+  outbox?: Pick<OutboxOptions, 'attempts' | 'sleep' | 'sendTimeoutMs'>;
+}
+
+/**
+ * The SMS layer on a modem session: `incoming$` (each message with its acknowledgement),
+ * `send()` and `outbox$`. Inbox and outbox share one lock, because both move modem state
+ * (selected storage, text or PDU mode).
+ */
+export class SmsService {
+  readonly #inbox: Inbox;
+  readonly #outbox: Outbox;
+  readonly #subscription = new Subscription();
+  readonly #modem: SmsModem;
+
+  readonly incoming$: Observable<IncomingSms>;
+  readonly outbox$: Observable<OutboundSms>;
+
+  constructor(options: SmsServiceOptions) {
+    const lock = new SerialLock();
+    this.#modem = options.modem;
+    this.#outbox = new Outbox({
+      ...options.outbox,
+      modem: options.modem,
+      mode: options.mode,
+      lock,
+      defaultRecipient: options.defaultRecipient,
+      ...(options.statusReports === undefined ? {} : { statusReports: options.statusReports }),
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    this.#inbox = new Inbox({
+      modem: options.modem,
+      mode: options.mode,
+      lock,
+      ...(options.log ? { log: options.log } : {}),
+      onStatusReport: (report) => this.#outbox.onStatusReport(report),
+    });
+    this.incoming$ = this.#inbox.incoming$;
+    this.outbox$ = this.#outbox.outbox$;
+  }
+
+  /** Starts listening: call before the modem session starts so the first `ready` triggers a sweep. */
+  start(): void {
+    this.#subscription.add(this.#modem.urc$.subscribe((urc) => this.#inbox.onUrc(urc)));
+    this.#subscription.add(this.#modem.ready$.subscribe((settings) => this.#inbox.onReady(settings)));
+  }
+
+  send(text: string, options?: SendOptions): Promise<OutboundSms> {
+    return this.#outbox.send(text, options);
+  }
+
+  sweep(): Promise<number> {
+    return this.#inbox.sweep();
+  }
+
+  stop(): void {
+    this.#subscription.unsubscribe();
+    this.#inbox.complete();
+    this.#outbox.complete();
+  }
+}

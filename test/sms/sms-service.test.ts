@@ -1,0 +1,215 @@
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { at } from '../../src/at/command.js';
+import { BridgeError } from '../../src/errors.js';
+import type { IncomingSms } from '../../src/sms/inbox.js';
+import type { OutboundSms } from '../../src/sms/outbox.js';
+import { SmsService } from '../../src/sms/sms-service.js';
+import { TranscriptResponder } from '../helpers/transcript-responder.js';
+
+const service = (responder: TranscriptResponder, mode: 'text' | 'pdu', extra: Partial<ConstructorParameters<typeof SmsService>[0]> = {}) => {
+  const sms = new SmsService({ modem: responder.modem, mode, defaultRecipient: '000', outbox: { sleep: async () => {} }, ...extra });
+  sms.start();
+  return sms;
+};
+const next = (sms: SmsService) => firstValueFrom(sms.incoming$);
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setImmediate(r));
+  expect(check()).toBe(true);
+};
+const rejection = async (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: BridgeError) => e);
+
+describe('SmsService on shared transcripts', () => {
+  it('01: +CMTI leads at once to a read of the named storage and slot, and the slot is deleted only on ack', async () => {
+    const r = new TranscriptResponder('01-quectel-ec25-text-cmti-000.at');
+    const sms = service(r, 'text');
+    const incoming = next(sms);
+    await r.channel.send(at('AT+CNMI=2,1,0,0,0')); // its answer carries the +CMTI
+    const message = await incoming;
+    expect(message).toMatchObject({ kind: 'deliver', sender: '000', text: 'ping', storage: 'SM', index: 3, source: 'SM:3' });
+    expect(message.timestamp.toISOString()).toBe('2024-10-24T20:12:17.000Z');
+    expect(r.written).toContain('AT+CPMS="SM"\r');
+    expect(r.written).not.toContain('AT+CMGD=3\r');
+    await message.ack();
+    expect(r.written.at(-1)).toBe('AT+CMGD=3\r');
+  });
+
+  it('03: a PDU-mode read decodes the sender 000, the time and the text', async () => {
+    const r = new TranscriptResponder('03-quectel-ec25-pdu-receive-000.at');
+    const sms = service(r, 'pdu');
+    const incoming = next(sms);
+    await r.channel.send(at('AT+CMGF=0'));
+    expect(await incoming).toMatchObject({ sender: '000', text: 'ping', index: 0, encoding: 'gsm7' });
+  });
+
+  it('04: a text-mode reply goes to 000 through the prompt and is sent with its message reference', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at');
+    const sms = service(r, 'text');
+    const statuses: OutboundSms[] = [];
+    sms.outbox$.subscribe((s) => statuses.push(s));
+    const sent = await sms.send('pong');
+    expect(sent).toMatchObject({ to: '000', status: 'sent', messageReference: 13, via: 'text' });
+    expect(r.written).toEqual(['AT+CMGS="000"\r', 'pong\x1a']);
+    expect(statuses.map((s) => s.status)).toEqual(['queued', 'sent']);
+    expect(r.unknown).toEqual([]);
+  });
+
+  it('05: echo of the command, the prompt and the body does not disturb a send', async () => {
+    const r = new TranscriptResponder('05-simcom-sim7600-send-echo-on.at');
+    const sent = await service(r, 'text').send('temp=21.5');
+    expect(sent.messageReference).toBe(5);
+  });
+
+  it('06: +CMS ERROR 350 fails the send at once with its number and name; verbose errors map to numbers', async () => {
+    const r = new TranscriptResponder('06-quectel-ec25-cms-350-and-verbose.at');
+    const sms = service(r, 'text');
+    const error = await rejection(sms.send('hello'));
+    expect(error).toMatchObject({ code: 'CMS_ERROR', number: 350 });
+    expect(error.message).toContain('rejected by SMSC');
+    expect(r.written.filter((w) => w.startsWith('AT+CMGS'))).toHaveLength(1);
+    const verbose = await rejection(sms.send('hello'));
+    expect(verbose).toMatchObject({ code: 'CMS_ERROR', number: 500 });
+    // 500 is worth retrying: three attempts in all for the second send.
+    expect(r.written.filter((w) => w.startsWith('AT+CMGS'))).toHaveLength(4);
+  });
+
+  it('07: deletes by the bare index, which Cinterion accepts where a delflag gets +CMS ERROR 500', async () => {
+    const r = new TranscriptResponder('07-cinterion-mc55i-cmgd-delflag-500.at', {
+      'AT+CMGR=3\r': '\r\n+CMGR: "REC UNREAD","000",,"24/10/24,20:12:17+00"\r\nping\r\n\r\nOK\r\n',
+    });
+    const sms = service(r, 'text');
+    const incoming = next(sms);
+    r.emit('\r\n+CMTI: "SM",3\r\n');
+    await (await incoming).ack();
+    expect(r.written.at(-1)).toBe('AT+CMGD=3\r');
+    expect(r.unknown).not.toContain('AT+CMGD=3\r');
+  });
+
+  it('09: a PDU-mode send to 000 writes exactly the transcript PDU and survives URCs around the prompt', async () => {
+    const r = new TranscriptResponder('09-zte-urcs-around-prompt.at');
+    const sent = await service(r, 'pdu').send('pong');
+    expect(r.written).toEqual(['AT+CMGS=14\r', '001100038100F00000AA04F0B7FB0C\x1a']);
+    expect(sent).toMatchObject({ messageReference: 7, via: 'pdu' });
+  });
+
+  it('11: a storage-full URC triggers a sweep, and the message the network re-delivers is read', async () => {
+    const r = new TranscriptResponder('11-huawei-storage-full.at');
+    const sms = service(r, 'text');
+    await r.channel.send(at('AT+CPMS?')); // its answer carries ^SMMEMFULL
+    await until(() => r.written.includes('AT+CMGL="ALL"\r'));
+    const incoming = next(sms);
+    await r.channel.send(at('AT+CMGD=0,4'));
+    await r.channel.send(at('AT+CPMS?')); // now answered with room, then +CMTI
+    expect(await incoming).toMatchObject({ sender: '000', text: 'status', index: 0 });
+  });
+
+  it('14: a UCS2 message whose text-mode body is hex reads as text', async () => {
+    const r = new TranscriptResponder('14-text-mode-ucs2-hex.at');
+    const sms = service(r, 'text');
+    const incoming = next(sms);
+    await r.channel.send(at('AT+CSDH=1'));
+    expect(await incoming).toMatchObject({ sender: '000', text: 'ping \u2713', encoding: 'ucs2', index: 4 });
+  });
+
+  it('15: the startup sweep hands out every stored message, read or not, and each ack deletes its own slot', async () => {
+    const r = new TranscriptResponder('15-simcom-sim800-startup-cmgl-sweep.at');
+    const sms = service(r, 'text');
+    const three = firstValueFrom(sms.incoming$.pipe(take(3), toArray()));
+    r.modem.ready({ storage: 'SM', needsAck: false });
+    const messages = await three;
+    expect(messages.map((m) => [m.index, m.sender, m.text])).toEqual([
+      [1, '000', 'status'],
+      [2, '000', 'reboot'],
+      [3, 'Play', 'Nie masz srodkow na koncie'],
+    ]);
+    for (const m of messages) await m.ack();
+    expect(r.written.filter((w) => w.startsWith('AT+CMGD'))).toEqual(['AT+CMGD=1\r', 'AT+CMGD=2\r', 'AT+CMGD=3\r']);
+  });
+
+  it('15: a second sweep before the acks does not hand the same messages out again', async () => {
+    const r = new TranscriptResponder('15-simcom-sim800-startup-cmgl-sweep.at');
+    const sms = service(r, 'text');
+    const seen: IncomingSms[] = [];
+    sms.incoming$.subscribe((m) => seen.push(m));
+    expect(await sms.sweep()).toBe(3);
+    expect(await sms.sweep()).toBe(0);
+    expect(seen).toHaveLength(3);
+  });
+
+  it('16: a status report announced by +CDSI "SR" is read from SR, marks the send delivered, and is deleted', async () => {
+    const r = new TranscriptResponder('16-telit-delivery-report-cdsi.at');
+    const sms = service(r, 'text', { statusReports: true });
+    const delivered = firstValueFrom(sms.outbox$.pipe(take(3), toArray()));
+    const sent = await sms.send('test', { to: '+15551230000' });
+    expect(sent.messageReference).toBe(42);
+    expect((await delivered).map((s) => s.status)).toEqual(['queued', 'sent', 'delivered']);
+    await until(() => r.written.includes('AT+CMGD=0\r'));
+    expect(r.written).toContain('AT+CPMS="SR"\r');
+    expect(r.written[0]).toBe('AT+CMGS="+15551230000"\r');
+  });
+
+  it('17: the Quectel +CDSI "SM" quirk reads an empty slot and deletes nothing; +CDS then delivers', async () => {
+    const r = new TranscriptResponder('17-quectel-ec25-cdsi-sm-quirk.at');
+    const sms = service(r, 'text', { statusReports: true });
+    const statuses: string[] = [];
+    sms.outbox$.subscribe((s) => statuses.push(`${s.messageReference}:${s.status}`));
+    await sms.send('test', { to: '+15551230000' }); // mr 78, then +CDSI "SM",0
+    await until(() => r.written.includes('AT+CMGR=0\r'));
+    await sms.send('test', { to: '+15551230000' }); // mr 79, then +CDS
+    await until(() => statuses.includes('79:delivered'));
+    expect(statuses).not.toContain('78:delivered');
+    expect(r.written.some((w) => w.startsWith('AT+CMGD'))).toBe(false);
+  });
+
+  it('19: a quoted empty alpha in a PDU header and a +CMT pushed in text mode both become messages', async () => {
+    const r = new TranscriptResponder('19-telit-pdu-quoted-alpha-and-cmt.at');
+    const pdu = service(r, 'pdu');
+    const first = next(pdu);
+    r.emit('\r\n+CMTI: "SM",1\r\n');
+    expect(await first).toMatchObject({ sender: '000', text: 'ping', index: 1 });
+    pdu.stop();
+    const text = service(r, 'text');
+    const pushed = next(text);
+    await r.channel.send(at('AT+CNMI=1,2,0,1,0'));
+    const message = await pushed;
+    expect(message).toMatchObject({ sender: '000', text: 'ping', source: 'CMT' });
+    await message.ack(); // no +CNMA unless the modem asked for it
+    expect(r.written.at(-1)).toBe('AT+CNMI=1,2,0,1,0\r');
+  });
+});
+
+describe('SmsService refuses bad input before it reaches the modem', () => {
+  it.each([
+    ['x'.repeat(161), 'SMS_TOO_LONG', /161/],
+    ['€'.repeat(81), 'SMS_TOO_LONG', /162/],
+    ['ok \u{1F600}', 'SMS_UNENCODABLE', /U\+1F600/],
+    ['stop\x1aAT+CFUN=0', 'SMS_CONTROL_CHAR', /position 4/],
+  ])('refuses %j with %s and writes nothing', async (text, code, message) => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at');
+    const error = await rejection(service(r, 'text').send(text));
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
+    expect(r.written).toEqual([]);
+  });
+
+  it('sends text that text mode would mangle (extension characters) as a PDU and returns to text mode', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at');
+    const sent = await service(r, 'text').send('{"ok":1}');
+    expect(sent.via).toBe('pdu');
+    expect(r.written[0]).toBe('AT+CMGF=0\r');
+    expect(r.written[1]).toMatch(/^AT\+CMGS=\d+\r$/);
+    expect(r.written[2]).not.toContain('\x1b');
+    expect(r.written.at(-1)).toBe('AT+CMGF=1\r');
+  });
+
+  it('leaves a stored message it cannot parse on the modem and keeps going', async () => {
+    const r = new TranscriptResponder('01-quectel-ec25-text-cmti-000.at', { 'AT+CMGR=7\r': '\r\n+CMGR: garbage\r\nx\r\n\r\nOK\r\n' });
+    const sms = service(r, 'text');
+    r.emit('\r\n+CMTI: "SM",7\r\n');
+    await until(() => r.written.includes('AT+CMGR=7\r'));
+    const incoming = next(sms);
+    r.emit('\r\n+CMTI: "SM",3\r\n');
+    expect(await incoming).toMatchObject({ text: 'ping' });
+    expect(r.written).not.toContain('AT+CMGD=7\r');
+  });
+});
