@@ -5,14 +5,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const above = {
-  transport: ['at', 'modem', 'sms', 'store', 'dispatch', 'cli', 'sim', 'sandbox'],
-  at: ['modem', 'sms', 'store', 'dispatch', 'cli', 'sim', 'sandbox'],
-  modem: ['sms', 'store', 'dispatch', 'cli', 'sim', 'sandbox'],
-  sms: ['store', 'dispatch', 'cli', 'sim', 'sandbox'],
-  store: ['dispatch', 'cli', 'sim', 'sandbox'],
-  dispatch: ['cli', 'sim', 'sandbox'],
+  transport: ['at', 'modem', 'sms', 'store', 'dispatch', 'bridge', 'cli', 'sim', 'sandbox'],
+  at: ['modem', 'sms', 'store', 'dispatch', 'bridge', 'cli', 'sim', 'sandbox'],
+  modem: ['sms', 'store', 'dispatch', 'bridge', 'cli', 'sim', 'sandbox'],
+  sms: ['store', 'dispatch', 'bridge', 'cli', 'sim', 'sandbox'],
+  store: ['dispatch', 'bridge', 'cli', 'sim', 'sandbox'],
+  dispatch: ['bridge', 'cli', 'sim', 'sandbox'],
+  // The bridge wires sms, store and dispatch together; only the CLI sits above it.
+  bridge: ['cli', 'sim', 'sandbox'],
   // The simulator must not share parsing with the driver, or the driver is only tested against itself.
-  sim: ['at', 'modem', 'sms', 'store', 'dispatch', 'cli', 'sandbox'],
+  sim: ['at', 'modem', 'sms', 'store', 'dispatch', 'bridge', 'cli', 'sandbox'],
 };
 
 const boundary = {

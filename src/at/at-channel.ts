@@ -22,6 +22,8 @@ export interface AtChannelOptions {
   /** Hides SMS bodies in the traffic log (the recorder still sees them). */
   redactBodies?: boolean;
   clock?: () => Date;
+  /** Timeout for commands that set none (default 5 s). */
+  defaultTimeoutMs?: number;
 }
 
 export interface SendOptions {
@@ -48,6 +50,7 @@ export class AtChannel {
   readonly #log: Logger;
   readonly #clock: () => Date;
   readonly #redact: boolean;
+  readonly #defaultTimeoutMs: number | undefined;
   readonly #urc$ = new Subject<Urc>();
   readonly #frame$ = new Subject<Frame>();
   readonly #traffic$ = new Subject<Traffic>();
@@ -73,6 +76,7 @@ export class AtChannel {
     this.#log = options.log ?? silentLogger;
     this.#clock = options.clock ?? (() => new Date());
     this.#redact = options.redactBodies ?? false;
+    this.#defaultTimeoutMs = options.defaultTimeoutMs;
     this.#subscription.add(transport.data$.subscribe((chunk) => this.#onData(chunk)));
     this.#subscription.add(
       transport.close$.subscribe((reason) => {
@@ -151,7 +155,8 @@ export class AtChannel {
     if (this.#current || this.#closed) return;
     const job = this.#queue.shift();
     if (!job) return;
-    const exchange = new Exchange(job.command);
+    const command = job.command.timeoutMs === undefined && this.#defaultTimeoutMs !== undefined ? { ...job.command, timeoutMs: this.#defaultTimeoutMs } : job.command;
+    const exchange = new Exchange(command);
     this.#current = { job, exchange };
     this.#arm(exchange.timeoutMs);
     this.#write(job.command.text + '\r').catch((error: unknown) => {

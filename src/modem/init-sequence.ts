@@ -76,9 +76,9 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
       retryable: isTransientNotReady,
       sleep,
     });
-  const optional = async (text: string): Promise<AtResponse | undefined> => {
+  const optional = async (text: string, options: { anyPrefix?: boolean } = {}): Promise<AtResponse | undefined> => {
     try {
-      return await send(at(text));
+      return await send(options.anyPrefix ? at(text, { prefix: undefined }) : at(text));
     } catch (error) {
       if (isBridgeError(error) && ['AT_ERROR', 'CME_ERROR', 'CMS_ERROR'].includes(error.code)) {
         log.debug({ command: text, error: error.message }, 'optional command refused');
@@ -143,7 +143,8 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
   const imsi = value(await optional('AT+CIMI'), '+CIMI:');
   if (imsi) info.imsi = imsi;
   for (const command of profile.iccid) {
-    const response = await optional(command);
+    // SIMCom answers AT+CICCID with +ICCID:, Telit AT#CCID with #CCID: take any line.
+    const response = await optional(command, { anyPrefix: true });
     const iccid = response && /(\d{18,20}F?)/i.exec(response.lines.join(' '))?.[1];
     if (iccid) {
       info.iccid = iccid;

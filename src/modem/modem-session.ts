@@ -1,4 +1,4 @@
-import { BehaviorSubject, filter, firstValueFrom, Observable, Subject, Subscription } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, Observable, Subject, Subscription } from 'rxjs';
 import { AtChannel, type AtChannelOptions } from '../at/at-channel.js';
 import { at, type AtCommand, type AtResponse } from '../at/command.js';
 import type { Urc } from '../at/urc.js';
@@ -50,7 +50,7 @@ export class ModemSession {
   #closed = false;
 
   /** starting → ready ⇄ (starting | unresponsive | reconnecting) → closed. */
-  readonly state$: Observable<SessionState> = this.#state.asObservable();
+  readonly state$: Observable<SessionState> = this.#state.pipe(distinctUntilChanged());
   /** Emits each time the modem becomes ready: at start, after a reboot, after a reconnect. */
   readonly ready$: Observable<InitResult> = this.#ready.asObservable();
   /** URCs of whichever channel is current; survives reconnects. */

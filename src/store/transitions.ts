@@ -7,7 +7,8 @@ import type { InboundState, OutboundStatus } from './types.js';
  */
 export const INBOUND_TRANSITIONS: Readonly<Record<InboundState, readonly InboundState[]>> = {
   received: ['handling', 'refused'],
-  handling: ['handled', 'interrupted'],
+  // handling → refused: the signature and counter are checked as the command is dispatched.
+  handling: ['handled', 'interrupted', 'refused'],
   // `no-reply` is written in the same transaction as `handled` when the handler had nothing to say;
   // `replied` when the linked reply is marked sent.
   handled: ['replied', 'no-reply'],

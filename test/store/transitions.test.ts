@@ -14,6 +14,7 @@ const inboundAllowed = new Set([
   'received→refused',
   'handling→handled',
   'handling→interrupted',
+  'handling→refused',
   'handled→replied',
   'handled→no-reply',
 ]);
