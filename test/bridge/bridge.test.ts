@@ -1,0 +1,171 @@
+import { Subject } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Bridge, type BridgeEvent, type BridgeSms } from '../../src/bridge/bridge.js';
+import { builtinRoutes } from '../../src/dispatch/actions/builtin.js';
+import { Dispatcher } from '../../src/dispatch/dispatcher.js';
+import { signCommand } from '../../src/dispatch/security.js';
+import { BridgeError } from '../../src/errors.js';
+import type { IncomingSms } from '../../src/sms/inbox.js';
+import type { OutboundSms } from '../../src/sms/outbox.js';
+import { BridgeStore } from '../../src/store/bridge-store.js';
+import { memoryLogger } from '../../src/log.js';
+
+/** An SMS layer in memory: messages delivered by the test, sends recorded (and failed on demand). */
+class FakeSms implements BridgeSms {
+  readonly incoming = new Subject<IncomingSms>();
+  readonly outbox = new Subject<OutboundSms>();
+  readonly incoming$ = this.incoming.asObservable();
+  readonly outbox$ = this.outbox.asObservable();
+  readonly sent: { to: string; text: string }[] = [];
+  readonly onSim = new Set<string>();
+  failNext: BridgeError[] = [];
+  #mr = 0;
+
+  deliver(text: string, options: { sender?: string; at?: string; index?: number } = {}): void {
+    const source = `SM:${options.index ?? this.onSim.size}`;
+    this.onSim.add(source);
+    this.incoming.next({
+      kind: 'deliver',
+      sender: options.sender ?? '000',
+      timestamp: new Date(options.at ?? '2026-12-02T10:00:00Z'),
+      timezoneKnown: true,
+      text,
+      raw: {},
+      source,
+      ack: async () => void this.onSim.delete(source),
+    });
+  }
+
+  async send(text: string, options: { to?: string } = {}): Promise<OutboundSms> {
+    const failure = this.failNext.shift();
+    if (failure) throw failure;
+    this.sent.push({ to: options.to ?? '?', text });
+    const mr = this.#mr++;
+    return { id: mr, to: options.to ?? '?', text, status: 'sent', messageReference: mr, updatedAt: new Date() };
+  }
+}
+
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+};
+
+const bridges: Bridge[] = [];
+afterEach(() => bridges.splice(0).forEach((b) => b.stop()));
+
+function setup(options: { store?: BridgeStore; key?: string; handler?: (text: string) => string; sms?: FakeSms } = {}) {
+  const sms = options.sms ?? new FakeSms();
+  const store = options.store ?? BridgeStore.open(':memory:');
+  const ran: string[] = [];
+  const dispatcher = new Dispatcher({
+    routes: [
+      ...builtinRoutes(),
+      { verb: 'do', handler: ({ command }) => { ran.push(command.text); return options.handler ? options.handler(command.text) : 'done'; } },
+      { json: { enable: 'True' }, handler: () => 'enabled' },
+    ],
+    security: options.key ? { key: options.key, acceptCounter: (s, c, id) => store.acceptCounter(s, c, id) } : {},
+  });
+  const log = memoryLogger();
+  const bridge = new Bridge({ sms, store, dispatcher, replyTo: "000", log });
+  const events: BridgeEvent[] = [];
+  bridge.events$.subscribe((e) => events.push(e));
+  bridge.start();
+  bridges.push(bridge);
+  return { sms, store, bridge, ran, events };
+}
+
+describe('Bridge', () => {
+  it('records, deletes from the SIM, runs and replies to 000', async () => {
+    const { sms, store } = setup();
+    sms.deliver('ping 7');
+    await settle();
+    expect(sms.sent).toEqual([{ to: '000', text: 'pong 7' }]);
+    expect(sms.onSim.size).toBe(0);
+    expect(store.history({ direction: 'inbound' })[0]).toMatchObject({ text: 'ping 7', state: 'replied' });
+  });
+
+  it('routes the seed JSON payload', async () => {
+    const { sms } = setup();
+    sms.deliver('{"enable":"True", "reset":"False","when":"Immediate"}');
+    await settle();
+    expect(sms.sent.map((s) => s.text)).toEqual(['enabled']);
+  });
+
+  it('runs a network re-delivery (same sender, second and text) once, and deletes both copies', async () => {
+    const { sms, ran } = setup();
+    sms.deliver('do it', { index: 1 });
+    sms.deliver('do it', { index: 2 });
+    await settle();
+    expect(ran).toEqual(['do it']);
+    expect(sms.sent).toHaveLength(1);
+    expect(sms.onSim.size).toBe(0);
+  });
+
+  it('runs the same text sent in two different seconds twice', async () => {
+    const { sms, ran } = setup();
+    sms.deliver('do it', { at: '2026-12-02T10:00:00Z' });
+    sms.deliver('do it', { at: '2026-12-02T10:00:01Z' });
+    await settle();
+    expect(ran).toEqual(['do it', 'do it']);
+  });
+
+  it('ignores senders outside the allow-list: recorded as refused, deleted, never run, no reply', async () => {
+    const { sms, ran, store } = setup();
+    sms.deliver('do it', { sender: '+447700900123' });
+    await settle();
+    expect(ran).toEqual([]);
+    expect(sms.sent).toEqual([]);
+    expect(sms.onSim.size).toBe(0);
+    expect(store.history({ direction: 'inbound' })[0]).toMatchObject({ state: 'refused' });
+  });
+
+  it('with a key, runs a signed command once and refuses a bad tag and a replayed counter', async () => {
+    const key = 'k3y';
+    const { sms, ran } = setup({ key });
+    sms.deliver(signCommand(key, 'do a', 5), { at: '2026-12-02T10:00:00Z' });
+    sms.deliver(signCommand(key, 'do b', 5), { at: '2026-12-02T10:00:01Z' });
+    sms.deliver('do c 6.0123456789abcdef', { at: '2026-12-02T10:00:02Z' });
+    sms.deliver('do d', { at: '2026-12-02T10:00:03Z' });
+    await settle();
+    expect(ran).toEqual(['do a']);
+    expect(sms.sent.map((s) => s.text)).toEqual(['done']);
+  });
+
+  it('keeps a reply queued when the modem refuses it for now, and sends it on the next drain', async () => {
+    const { sms, bridge, store } = setup();
+    sms.failNext = [new BridgeError('CMS_ERROR', 'busy', { number: 515 })];
+    sms.deliver('ping');
+    await settle();
+    expect(sms.sent).toEqual([]);
+    expect(store.pendingOutbound().queued).toHaveLength(1);
+    await bridge.drain();
+    expect(sms.sent.map((s) => s.text)).toEqual(['pong']);
+  });
+
+  it('fails a reply for good on a permanent refusal', async () => {
+    const { sms, store } = setup();
+    sms.failNext = [new BridgeError('CMS_ERROR', 'rejected', { number: 350 })];
+    sms.deliver('ping');
+    await settle();
+    expect(store.history({ direction: 'outbound' })[0]).toMatchObject({ status: 'failed', errorCode: 350 });
+  });
+
+  it('after a crash, runs recorded commands, reports interrupted non-idempotent ones, and resends uncertain replies', async () => {
+    const store = BridgeStore.open(':memory:');
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 10, 0, s));
+    store.recordInbound({ sender: '000', sentAt: at(1), text: 'do received' });
+    const midAction = store.recordInbound({ sender: '000', sentAt: at(2), text: 'do mid-action' });
+    store.beginHandling(midAction.id);
+    const midPing = store.recordInbound({ sender: '000', sentAt: at(3), text: 'ping again' });
+    store.beginHandling(midPing.id);
+    const uncertain = store.recordInbound({ sender: '000', sentAt: at(4), text: 'ping x' });
+    store.beginHandling(uncertain.id);
+    const { outboundId } = store.finishHandling(uncertain.id, { text: 'pong x', to: '000' });
+    store.markSending(outboundId!);
+
+    const { sms, ran } = setup({ store });
+    await settle();
+    expect(ran).toEqual(['do received']);
+    expect(sms.sent.map((s) => s.text).sort()).toEqual(['ERR interrupted: do may not have run', 'done', 'pong again', 'pong x'].sort());
+    expect(store.stats().uncertainRetries).toBe(1);
+  });
+});
