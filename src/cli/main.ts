@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAtCommand } from './at-command.js';
 import { registerReplayCommand } from './replay-command.js';
+import { registerRunCommand } from './run-command.js';
+import { registerSimCommand } from './sim-command.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -12,7 +14,9 @@ const program = new Command()
   .version(pkg.version)
   .showHelpAfterError();
 
+registerRunCommand(program);
 registerReplayCommand(program);
 registerAtCommand(program);
+registerSimCommand(program);
 
 await program.parseAsync(process.argv);

@@ -173,12 +173,13 @@ describe('inbound transitions', () => {
     expect(store.getInbound(id)?.state).toBe('received');
   });
 
-  it('throws when a handling command is refused, and leaves it handling', () => {
+  it('refuses a handling command (the signature is checked at dispatch) and queues no reply', () => {
     open();
     const { id } = store.recordInbound(command('ping'));
     store.beginHandling(id);
-    expect(() => store.refuse(id, 'late')).toThrow(storeError(/illegal transition handling → refused/));
-    expect(store.getInbound(id)?.state).toBe('handling');
+    expect(store.refuse(id, 'bad tag')).toEqual({ outboundId: null });
+    expect(store.getInbound(id)).toMatchObject({ state: 'refused', reason: 'bad tag' });
+    expect(store.pendingOutbound().queued).toEqual([]);
   });
 
   it('throws when a finished command is finished, interrupted or refused again', () => {

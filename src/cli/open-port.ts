@@ -1,0 +1,35 @@
+import { AtChannel } from '../at/at-channel.js';
+import { at } from '../at/command.js';
+import { BridgeError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { detectPort } from '../modem/port-detect.js';
+import { SerialTransport } from '../transport/serial-transport.js';
+import type { Transport } from '../transport/transport.js';
+
+/** Sends `AT` (after ESC, to leave a stuck prompt) and says whether OK came back. */
+export async function probeAt(path: string, baudRate: number, timeoutMs = 1500): Promise<boolean> {
+  const transport = await SerialTransport.open({ path, baudRate });
+  const channel = new AtChannel(transport);
+  try {
+    await channel.writeRaw('\x1b');
+    await channel.send(at('AT', { timeoutMs }));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await channel.close();
+  }
+}
+
+/** Returns the function that opens the modem port: the configured path, or the detected one. */
+export async function portOpener(port: string, baudRate: number, log: Logger): Promise<{ path: string; open: () => Promise<Transport> }> {
+  let path = port;
+  if (port === 'auto') {
+    const { found, tried } = await detectPort((candidate) => probeAt(candidate, baudRate));
+    for (const t of tried) log.debug({ path: t.candidate.path, reason: t.candidate.reason, answered: t.answered }, 'probed');
+    if (!found) throw new BridgeError('NO_PORT_FOUND', tried.length ? `no candidate port answered AT (${tried.map((t) => t.candidate.path).join(', ')})` : 'no serial ports found: is the modem plugged in? (smsbridge detect)');
+    log.info({ path: found.path, reason: found.reason }, 'modem port detected');
+    path = found.path;
+  }
+  return { path, open: () => SerialTransport.open({ path, baudRate }) };
+}

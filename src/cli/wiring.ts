@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { Bridge } from '../bridge/bridge.js';
+import type { Config } from '../config/config.js';
+import { builtinRoutes } from '../dispatch/actions/builtin.js';
+import { routeFromSpec } from '../dispatch/actions/spec.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import type { Route } from '../dispatch/types.js';
+import type { Logger } from '../log.js';
+import { recordTraffic } from '../at/recorder.js';
+import { ModemSession } from '../modem/modem-session.js';
+import { SmsService } from '../sms/sms-service.js';
+import { BridgeStore } from '../store/bridge-store.js';
+import type { Transport } from '../transport/transport.js';
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface RunningBridge {
+  session: ModemSession;
+  sms: SmsService;
+  bridge: Bridge;
+  store: BridgeStore;
+  dispatcher: Dispatcher;
+  stop(): Promise<void>;
+}
+
+export interface WireOptions {
+  config: Config;
+  open: () => Promise<Transport>;
+  log: Logger;
+  /** Extra routes registered in code (the library API), before the configured actions. */
+  routes?: Route[];
+  /** Append the AT session to this file in the transcript format. */
+  tracePath?: string;
+}
+
+/** Builds the whole bridge from configuration: session → SMS layer → store → dispatcher → bridge. */
+export async function startBridge(options: WireOptions): Promise<RunningBridge> {
+  const { config, log } = options;
+  const store = BridgeStore.open(config.store.path);
+  const started = Date.now();
+  const session = new ModemSession({
+    open: options.open,
+    sms: { mode: config.sms.mode, delivery: config.sms.delivery, statusReports: config.sms.statusReports },
+    profile: config.profile,
+    ...(config.secrets.pin ? { pin: config.secrets.pin.reveal() } : {}),
+    log,
+    channel: { redactBodies: config.log.redactPayloads },
+    ...(options.tracePath
+      ? {
+          onChannel: (channel) => {
+            const path = options.tracePath!;
+            recordTraffic(channel.traffic$, (line) => appendFileSync(path, `${line}\n`), { title: `smsbridge ${VERSION} session`, source: new Date().toISOString() });
+          },
+        }
+      : {}),
+  });
+  const sms = new SmsService({
+    modem: session,
+    mode: config.sms.mode,
+    defaultRecipient: config.sms.replyTo,
+    statusReports: config.sms.statusReports,
+    log,
+  });
+  const key = config.secrets.key?.reveal();
+  const dispatcher = new Dispatcher({
+    routes: [
+      ...(options.routes ?? []),
+      ...config.actions.map(routeFromSpec),
+      ...builtinRoutes({
+        statusSource: async () => {
+          const info = await session.refresh().catch(() => session.info());
+          return {
+            ...(info?.signalDbm === undefined ? {} : { signalDbm: info.signalDbm }),
+            ...(info?.registration === undefined ? {} : { registration: info.registration }),
+            ...(info?.operator === undefined ? {} : { operator: info.operator }),
+            uptimeS: Math.round((Date.now() - started) / 1000),
+            version: VERSION,
+          };
+        },
+      }),
+    ],
+    unknownReply: config.dispatcher.unknownReply,
+    defaultTimeoutMs: config.dispatcher.timeoutMs,
+    redactPayloads: config.log.redactPayloads,
+    security: {
+      allow: config.allow,
+      ...(key ? { key, acceptCounter: (sender: string, counter: number, id: number) => store.acceptCounter(sender, counter, id) } : {}),
+    },
+    log,
+  });
+  const bridge = new Bridge({ sms, store, dispatcher, replyTo: config.sms.replyTo, log });
+  sms.start();
+  bridge.start();
+  const prune = setInterval(() => store.prune(config.store.retentionDays), 6 * 3600_000);
+  prune.unref();
+  store.prune(config.store.retentionDays);
+  try {
+    await session.start();
+  } catch (error) {
+    bridge.stop();
+    sms.stop();
+    await session.close();
+    store.close();
+    throw error;
+  }
+  return {
+    session,
+    sms,
+    bridge,
+    store,
+    dispatcher,
+    stop: async () => {
+      clearInterval(prune);
+      bridge.stop();
+      sms.stop();
+      await session.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * The modem without its wires: settings, storage, the network side (delivery, holding while
+ * storage is full, status reports) and command dispatch. No streams and no timers of its
+ * own: it asks its host (VirtualModem) to write URCs and to schedule later work.
+ */
+import { isGsm7 } from './gsm7.js';
+import { parseCommandLine, type ParsedCommand } from './command-line.js';
+import { GENERAL_COMMANDS, sRegister } from './commands-general.js';
+import { SMS_CONFIG_COMMANDS } from './commands-sms-config.js';
+import { SMS_MESSAGE_COMMANDS } from './commands-sms-messages.js';
+import type { Profile } from './profiles.js';
+import { cmeError, cmsError } from './result-codes.js';
+import { defaultSettings, type Settings } from './settings.js';
+import { buildDeliver, buildStatusReport, type SmsEncoding } from './sim-pdu.js';
+import { cds, cmt, type FormatContext } from './sms-format.js';
+import { SmsStorage, type StoredDeliver, type StoredStatusReport } from './sms-storage.js';
+
+/** What one command produced: a final result (with information lines), or a `> ` prompt. */
+export type Outcome = { info?: string[]; final: string; slow?: boolean; after?: () => void } | { prompt: (body: string) => Outcome };
+export type Handler = (cmd: ParsedCommand, core: ModemCore) => Outcome;
+
+export interface OutboxEntry {
+  to: string;
+  text: string;
+  mr: number;
+  at: Date;
+  mode: 'text' | 'pdu';
+  encoding: SmsEncoding;
+  statusReportRequested: boolean;
+  /** Hex TPDU the host sent, in PDU mode. */
+  pdu?: string;
+  /** Concatenation info of a multi-part SMS. */
+  part?: { ref: number; total: number; seq: number };
+}
+
+export interface IncomingSms {
+  from: string;
+  text: string;
+  timestamp?: Date;
+  encoding?: 'gsm7' | 'ucs2';
+  /** SC time zone in signed quarter hours (default 0). */
+  tzQuarters?: number;
+}
+
+export interface CoreHooks {
+  urc(lines: string[]): void;
+  schedule(fn: () => void, ms: number): void;
+  sent(entry: OutboxEntry): void;
+  /** AT+CFUN=1,1 and friends: the wired modem restarts after answering. */
+  restart(): void;
+}
+
+export interface CoreOptions {
+  clock: () => Date;
+  pin?: string;
+  firstMessageReference: number;
+  /** Delay before a requested status report comes back from the network. */
+  statusReportDelayMs: number;
+  /** Delay before the network re-delivers a held message once storage frees. */
+  redeliveryDelayMs: number;
+  registration: number;
+  operator: string;
+  rssi: number;
+}
+
+const HANDLERS: ReadonlyMap<string, Handler> = new Map([...GENERAL_COMMANDS, ...SMS_CONFIG_COMMANDS, ...SMS_MESSAGE_COMMANDS]);
+
+export class ModemCore {
+  settings: Settings;
+  readonly storage: SmsStorage;
+  readonly outbox: OutboxEntry[] = [];
+  readonly commandCounts = new Map<string, number>();
+  pinLocked: boolean;
+  registration: number;
+  simBusyCommands = 0;
+  /** A +CMT awaiting +CNMA (only with AT+CSMS=1, 27.005 §3.4.4). */
+  cnmaPending = false;
+  readonly failures: { pattern: RegExp | string; result: string | { cms: number } | { cme: number } }[] = [];
+  #nextMr: number;
+  #held: StoredDeliver[] = [];
+  #lastDelivered: StoredDeliver | undefined;
+  #urcBuffer: string[][] = [];
+  #counters = { sends: 0, deliveries: 0, held: 0, statusReports: 0 };
+
+  constructor(
+    readonly profile: Profile,
+    readonly options: CoreOptions,
+    readonly hooks: CoreHooks,
+  ) {
+    this.settings = defaultSettings(profile);
+    this.storage = new SmsStorage(profile.storage);
+    this.pinLocked = options.pin !== undefined;
+    this.registration = options.registration;
+    this.#nextMr = options.firstMessageReference;
+  }
+
+  get counters(): Readonly<{ sends: number; deliveries: number; held: number; statusReports: number }> {
+    return { ...this.#counters, held: this.#held.length };
+  }
+
+  // ---- results -------------------------------------------------------------------------
+  ok(info?: string[]): Outcome {
+    return info ? { info, final: 'OK' } : { final: 'OK' };
+  }
+  cme(code: number): Outcome {
+    return { final: cmeError(code, this.settings.cmee) };
+  }
+  cms(code: number): Outcome {
+    return { final: cmsError(code, this.settings.cmee) };
+  }
+  error(): Outcome {
+    return { final: 'ERROR' };
+  }
+  unknown(): Outcome {
+    return { final: this.profile.unknownCommand };
+  }
+  formatContext(): FormatContext {
+    return { charset: this.settings.cscs, details: this.settings.csdh, profile: this.profile };
+  }
+
+  // ---- commands ------------------------------------------------------------------------
+  /** Runs one command line; undefined when the line carries no `AT` (ignored, as modems do). */
+  execute(line: string): { outcomes: Outcome[] } | undefined {
+    const commands = parseCommandLine(line);
+    if (!commands) return undefined;
+    const outcomes: Outcome[] = [];
+    for (const cmd of commands) {
+      const outcome = this.#run(cmd);
+      outcomes.push(outcome);
+      if ('prompt' in outcome || outcome.final !== 'OK') break;
+    }
+    if (commands.length === 0) outcomes.push(this.ok());
+    return { outcomes };
+  }
+
+  #run(cmd: ParsedCommand): Outcome {
+    this.commandCounts.set(cmd.name, (this.commandCounts.get(cmd.name) ?? 0) + 1);
+    const failure = this.#takeFailure(cmd);
+    const handler = this.#handlerFor(cmd);
+    if (failure !== undefined) {
+      // A send fails after its body, as SMSC rejections do (transcript 06).
+      if (handler && (cmd.name === '+CMGS' || cmd.name === '+CMGW') && cmd.op === 'set') {
+        const outcome = handler(cmd, this);
+        return 'prompt' in outcome ? { prompt: () => failure } : outcome;
+      }
+      return failure;
+    }
+    if (this.simBusyCommands > 0 && !['E', 'V', '+CMEE', 'Z'].includes(cmd.name)) {
+      this.simBusyCommands--;
+      return this.cme(14);
+    }
+    return handler ? handler(cmd, this) : this.unknown();
+  }
+
+  #handlerFor(cmd: ParsedCommand): Handler | undefined {
+    const fixed = this.profile.fixed[cmd.text.toUpperCase()];
+    if (fixed) return (_cmd, core) => core.ok([...fixed]);
+    if (cmd.name === this.profile.iccidCommand && cmd.op !== 'test' && cmd.op !== 'set')
+      return (_cmd, core) => (core.pinLocked ? core.cme(11) : core.ok([`${core.profile.iccidPrefix}${core.profile.iccid}`]));
+    if (/^S\d+$/.test(cmd.name)) return sRegister;
+    return HANDLERS.get(cmd.name);
+  }
+
+  #takeFailure(cmd: ParsedCommand): Outcome | undefined {
+    const text = `AT${cmd.text}`;
+    const i = this.failures.findIndex(({ pattern }) =>
+      typeof pattern === 'string' ? text.toUpperCase().startsWith(pattern.toUpperCase()) || cmd.text.toUpperCase().startsWith(pattern.toUpperCase()) : pattern.test(text),
+    );
+    if (i < 0) return undefined;
+    const [{ result }] = this.failures.splice(i, 1) as [(typeof this.failures)[number]];
+    if (typeof result === 'string') return { final: result };
+    return 'cms' in result ? this.cms(result.cms) : this.cme(result.cme);
+  }
+
+  /** ATZ / AT&F / reboot: volatile settings back to the profile's defaults. */
+  resetSettings(): void {
+    this.settings = defaultSettings(this.profile);
+    this.#urcBuffer = [];
+    this.cnmaPending = false;
+  }
+
+  /** Power cycle: settings reset, PIN locks again, stored messages stay. */
+  powerCycle(): void {
+    this.resetSettings();
+    this.pinLocked = this.options.pin !== undefined;
+  }
+
+  // ---- URCs ----------------------------------------------------------------------------
+  /** An SMS-related URC, routed by CNMI <mode> (27.005 §3.4.1: mode 0 buffers in the TA). */
+  smsUrc(lines: string[]): void {
+    if (this.settings.cnmi[0] === 0) this.#urcBuffer.push(lines);
+    else this.hooks.urc(lines);
+  }
+
+  /** CNMI set with mode 1/2: bfr 0 flushes the TA buffer to the TE, bfr 1 clears it. */
+  cnmiChanged(): void {
+    const [mode, , , , bfr] = this.settings.cnmi;
+    if (mode === 0) return;
+    const buffered = this.#urcBuffer;
+    this.#urcBuffer = [];
+    if (bfr === 0) this.hooks.schedule(() => buffered.forEach((lines) => this.hooks.urc(lines)), 0);
+  }
+
+  // ---- network: incoming ---------------------------------------------------------------
+  deliver(sms: IncomingSms): void {
+    const encoding: SmsEncoding = sms.encoding ?? (isGsm7(sms.text) ? 'gsm7' : 'ucs2');
+    const limit = encoding === 'gsm7' ? 160 : 70;
+    const length = encoding === 'gsm7' ? [...sms.text].length : sms.text.length;
+    if (length > limit) throw new RangeError(`a single ${encoding} SMS holds at most ${limit} characters, got ${length}`);
+    const scts = sms.timestamp ?? this.options.clock();
+    const tzQuarters = sms.tzQuarters ?? 0;
+    const { pdu, tpduLength } = buildDeliver({ smsc: this.profile.smsc, from: sms.from, text: sms.text, encoding, scts, tzQuarters });
+    this.#receive({ kind: 'deliver', stat: 0, pdu, tpduLength, from: sms.from, text: sms.text, encoding, scts, tzQuarters, smsc: this.profile.smsc });
+  }
+
+  /** The network delivers the last SMS again, byte for byte (a lost RP-ACK; quirks §7 retries). */
+  deliverDuplicate(): void {
+    if (!this.#lastDelivered) throw new Error('nothing has been delivered yet');
+    this.#receive({ ...this.#lastDelivered, stat: 0 });
+  }
+
+  #receive(sms: StoredDeliver): void {
+    this.#lastDelivered = sms;
+    if (this.settings.cfun !== 1 || this.pinLocked) {
+      this.#held.push(sms);
+      return;
+    }
+    const [, mt] = this.settings.cnmi;
+    if (mt === 2) {
+      this.#counters.deliveries++;
+      this.smsUrc(cmt(sms, this.formatContext(), this.settings.cmgf === 0));
+      if (this.settings.csms === 1) this.cnmaPending = true;
+      return;
+    }
+    const mem = this.settings.cpms[2];
+    const index = this.storage.put(mem, sms);
+    if (index === undefined) {
+      // Storage full: no +CMTI, the network keeps the message and retries (quirks §4).
+      this.#held.push(sms);
+      if (this.profile.memFullUrc) this.hooks.urc([this.profile.memFullUrc(mem)]);
+      return;
+    }
+    this.#counters.deliveries++;
+    if (mt === 1 || mt === 3) this.smsUrc([`+CMTI: "${mem}",${index}`]);
+  }
+
+  /** Fills the receive memory with read filler messages. */
+  fillStorage(): void {
+    const mem = this.settings.cpms[2];
+    const scts = this.options.clock();
+    let n = 0;
+    while (!this.storage.isFull(mem)) {
+      const text = `filler ${++n}`;
+      const { pdu, tpduLength } = buildDeliver({ smsc: this.profile.smsc, from: '+447700900123', text, encoding: 'gsm7', scts, tzQuarters: 0 });
+      this.storage.put(mem, { kind: 'deliver', stat: 1, pdu, tpduLength, from: '+447700900123', text, encoding: 'gsm7', scts, tzQuarters: 0, smsc: this.profile.smsc });
+    }
+  }
+
+  /** Called after deletions and CFUN/PIN changes: held messages come back (LilyGo #184). */
+  retryHeld(): void {
+    if (this.#held.length === 0) return;
+    this.hooks.schedule(() => {
+      const held = this.#held;
+      this.#held = [];
+      for (const sms of held) this.#receive(sms);
+    }, this.options.redeliveryDelayMs);
+  }
+
+  // ---- network: outgoing ---------------------------------------------------------------
+  /** Records a sent SMS; returns its message reference (27.005 §3.5.1 <mr>). */
+  send(entry: Omit<OutboxEntry, 'mr' | 'at'>): number {
+    const mr = this.#nextMr;
+    this.#nextMr = (this.#nextMr + 1) % 256;
+    const sent: OutboxEntry = { ...entry, mr, at: this.options.clock() };
+    this.outbox.push(sent);
+    this.#counters.sends++;
+    this.hooks.sent(sent);
+    if (entry.statusReportRequested) this.hooks.schedule(() => this.#statusReport(sent), this.options.statusReportDelayMs);
+    return mr;
+  }
+
+  #statusReport(sent: OutboxEntry): void {
+    const dt = this.options.clock();
+    const scts = sent.at;
+    const { pdu, tpduLength } = buildStatusReport({ smsc: this.profile.smsc, mr: sent.mr, recipient: sent.to, scts, dt, tzQuarters: 0, st: 0 });
+    const report: StoredStatusReport = { kind: 'status', stat: 0, pdu, tpduLength, mr: sent.mr, recipient: sent.to, scts, dt, tzQuarters: 0, st: 0 };
+    this.#counters.statusReports++;
+    const ds = this.settings.cnmi[3];
+    if (ds === 1) {
+      this.smsUrc(cds(report, this.settings.cmgf === 0));
+      return;
+    }
+    const index = this.storage.put('SR', report);
+    // Quectel EC25 names "SM" although the report lives in "SR" (quirks §5, chan-quectel PR #75).
+    if (ds === 2 && index !== undefined) this.smsUrc([`+CDSI: "${this.profile.cdsiMem ?? 'SR'}",${index}`]);
+  }
+}

@@ -1,0 +1,479 @@
+/**
+ * The virtual modem: a byte-level AT modem behind a Node Duplex, with vendor profiles,
+ * latency and fault injection. Framing follows 3GPP TS 27.007 §4 / V.250 §5 and the quirks
+ * catalogue §1: echo byte by byte (on by default, the CR included), answers as
+ * `\r\n<info>\r\n` blocks then `\r\n<final>\r\n`, and the `\r\n> ` prompt with no line end.
+ */
+import { Duplex } from 'node:stream';
+import { Subject, type Observable } from 'rxjs';
+import { registrationLine } from './commands-general.js';
+import { ModemCore, type IncomingSms, type Outcome, type OutboxEntry } from './modem-core.js';
+import { getProfile, type Profile, type ProfileName } from './profiles.js';
+import { STAT_TEXT } from './sms-storage.js';
+
+export type { IncomingSms, OutboxEntry } from './modem-core.js';
+
+export interface VirtualModemOptions {
+  /** Vendor profile (default `generic`). */
+  profile?: ProfileName;
+  /** Delay before every answer, in ms (default 0: answers are written synchronously). */
+  latencyMs?: number;
+  /** Extra delay between Ctrl-Z and the +CMGS/+CMSS result (default 0; real modems take seconds). */
+  sendLatencyMs?: number;
+  /** Per-command latency by name (`+CMGL`, `+COPS`, `I`), overriding `latencyMs`. */
+  commandLatencyMs?: Record<string, number>;
+  /** When set, the SIM starts PIN-locked until `AT+CPIN="<pin>"`. */
+  pin?: string;
+  /** Clock for timestamps (default `() => new Date()`). */
+  clock?: () => Date;
+  /** First message reference handed out by +CMGS (default 1); increments per send, mod 256. */
+  firstMessageReference?: number;
+  /** Delay before a requested status report arrives (default 0). */
+  statusReportDelayMs?: number;
+  /** Delay before held messages are re-delivered once storage frees (default 0). */
+  redeliveryDelayMs?: number;
+  /** Delay between a reboot/replug and the boot URCs (default 0). */
+  bootDelayMs?: number;
+  /** +CREG <stat> (default 5, roaming: a Super SIM always roams). */
+  registration?: number;
+  /** Operator name in +COPS? (default "vodafone UK"). */
+  operator?: string;
+  /** RSSI in +CSQ (default 20). */
+  rssi?: number;
+  /** Periodic vendor URC noise (Huawei ^RSSI) on when the profile has it (default true). */
+  noise?: boolean;
+}
+
+export interface StoredMessage {
+  mem: 'SM' | 'ME' | 'SR';
+  index: number;
+  kind: 'deliver' | 'submit' | 'status';
+  stat: (typeof STAT_TEXT)[number];
+  /** Sender (deliver), destination (submit) or recipient (status report). */
+  address: string;
+  text: string;
+  pdu: string;
+}
+
+export interface ModemStats {
+  commands: Record<string, number>;
+  sends: number;
+  deliveries: number;
+  held: number;
+  statusReports: number;
+  bytesIn: number;
+  bytesOut: number;
+  connections: number;
+}
+
+export type FailResult = string | { cms: number } | { cme: number };
+
+const CR = 0x0d;
+const LF = 0x0a;
+const BS = 0x08;
+const CTRL_Z = 0x1a;
+const ESC = 0x1b;
+
+export class VirtualModem {
+  readonly profile: Profile;
+  readonly #core: ModemCore;
+  readonly #options: VirtualModemOptions;
+  readonly #sent = new Subject<OutboxEntry>();
+  readonly #plug = new Subject<boolean>();
+  /** Every SMS the device sent, in order. */
+  readonly sent$: Observable<OutboxEntry> = this.#sent.asObservable();
+  /** false when the port disappears (unplug), true when it is back. */
+  readonly plug$: Observable<boolean> = this.#plug.asObservable();
+
+  #stream: Duplex | undefined;
+  #plugged = true;
+  #silent = false;
+  #dropNext = false;
+  #latency: number;
+  #commandLatency: Record<string, number>;
+  #line = '';
+  #body = '';
+  #prompt: ((body: string) => Outcome) | undefined;
+  #queue: string[] = [];
+  #busy = false;
+  #epoch = 0;
+  #heldUrcs: string[][] = [];
+  #promptUrcs: string[] = [];
+  #timers = new Set<NodeJS.Timeout>();
+  #noise: NodeJS.Timeout | undefined;
+  #noiseTurn = 0;
+  #idleWaiters: (() => void)[] = [];
+  #bytes = { in: 0, out: 0, connections: 0 };
+
+  constructor(options: VirtualModemOptions = {}) {
+    this.#options = options;
+    this.profile = getProfile(options.profile ?? 'generic');
+    this.#latency = options.latencyMs ?? 0;
+    this.#commandLatency = { ...options.commandLatencyMs };
+    this.#core = new ModemCore(
+      this.profile,
+      {
+        clock: options.clock ?? (() => new Date()),
+        ...(options.pin !== undefined ? { pin: options.pin } : {}),
+        firstMessageReference: options.firstMessageReference ?? 1,
+        statusReportDelayMs: options.statusReportDelayMs ?? 0,
+        redeliveryDelayMs: options.redeliveryDelayMs ?? 0,
+        registration: options.registration ?? 5,
+        operator: options.operator ?? 'vodafone UK',
+        rssi: options.rssi ?? 20,
+      },
+      {
+        urc: (lines) => this.#urc(lines),
+        schedule: (fn, ms) => this.#schedule(fn, ms),
+        sent: (entry) => this.#sent.next(entry),
+        restart: () => this.reboot(),
+      },
+    );
+  }
+
+  // ---- host side -----------------------------------------------------------------------
+  /** A fresh host-side stream; a second call replaces (and closes) the first. */
+  connect(): Duplex {
+    if (!this.#plugged) throw new Error('the virtual modem is unplugged');
+    this.#closeStream();
+    const stream: Duplex = new Duplex({
+      read() {},
+      write: (chunk: Buffer, _encoding, callback) => {
+        if (this.#stream === stream) this.#receive(chunk);
+        callback();
+      },
+    });
+    this.#stream = stream;
+    this.#bytes.connections++;
+    this.#startNoise();
+    return stream;
+  }
+
+  get isPlugged(): boolean {
+    return this.#plugged;
+  }
+
+  // ---- network side --------------------------------------------------------------------
+  /** The network delivers an SMS: stored + `+CMTI`, or `+CMT`, per AT+CNMI; held while storage is full. */
+  deliver(sms: IncomingSms): void {
+    this.#core.deliver(sms);
+  }
+
+  get outbox(): readonly OutboxEntry[] {
+    return this.#core.outbox;
+  }
+
+  /** What is in the modem's memories now. */
+  stored(): readonly StoredMessage[] {
+    return (['SM', 'ME', 'SR'] as const).flatMap((mem) =>
+      this.#core.storage.list(mem).map(({ index, sms }) => ({
+        mem,
+        index,
+        kind: sms.kind,
+        stat: STAT_TEXT[sms.stat],
+        address: sms.kind === 'deliver' ? sms.from : sms.kind === 'submit' ? sms.to : sms.recipient,
+        text: sms.kind === 'status' ? '' : sms.text,
+        pdu: sms.pdu.toString('hex').toUpperCase(),
+      })),
+    );
+  }
+
+  get stats(): ModemStats {
+    return {
+      commands: Object.fromEntries(this.#core.commandCounts),
+      ...this.#core.counters,
+      bytesIn: this.#bytes.in,
+      bytesOut: this.#bytes.out,
+      connections: this.#bytes.connections,
+    };
+  }
+
+  /** Resolves once no command, prompt answer or scheduled network event is pending. */
+  idle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  // ---- faults --------------------------------------------------------------------------
+  /** Writes raw bytes to the host, as line noise would. */
+  injectGarbage(bytes: Buffer | string): void {
+    this.#write(typeof bytes === 'string' ? bytes : bytes.toString('latin1'), true);
+  }
+
+  /** Swallows the next final answer (information lines and result code). */
+  dropNextResponse(): void {
+    this.#dropNext = true;
+  }
+
+  /** Latency for every answer, or for one command name (`+CMGL`). */
+  setLatency(ms: number, command?: string): void {
+    if (command === undefined) this.#latency = ms;
+    else this.#commandLatency[command.toUpperCase()] = ms;
+  }
+
+  /**
+   * The next command matching `command` (a prefix like `AT+CMGS` / `+CMGS`, or a RegExp
+   * tested against `AT<command>`) answers `result` instead. A send fails after its body.
+   */
+  failNext(command: RegExp | string, result: FailResult): void {
+    this.#core.failures.push({ pattern: command, result });
+  }
+
+  /** The next `count` commands answer `+CME ERROR: 14` (SIM busy), as right after power-on (transcript 20). */
+  simBusy(count: number): void {
+    this.#core.simBusyCommands = count;
+  }
+
+  /** Resets: the pending answer is lost, boot URCs follow, settings revert, storage stays. */
+  reboot(): void {
+    this.#abortPending();
+    this.#core.powerCycle();
+    this.#boot();
+  }
+
+  /** The port disappears (the stream closes) and, after `ms`, comes back from a power-cycled modem. */
+  unplug(ms?: number): void {
+    if (!this.#plugged) return;
+    this.#plugged = false;
+    this.#abortPending();
+    this.#stopNoise();
+    this.#closeStream();
+    this.#plug.next(false);
+    if (ms !== undefined) {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.replug();
+      }, ms);
+      this.#timers.add(timer);
+    }
+  }
+
+  /** Brings an unplugged modem back (power-cycled). */
+  replug(): void {
+    if (this.#plugged) return;
+    this.#plugged = true;
+    this.#core.powerCycle();
+    this.#plug.next(true);
+    this.#boot();
+    this.#settle();
+  }
+
+  /** Writes a URC right after the next `> ` prompt (or now, if a prompt is open). */
+  urcDuringPrompt(line: string): void {
+    if (this.#prompt) this.#write(`\r\n${line}\r\n`);
+    else this.#promptUrcs.push(line);
+  }
+
+  /** The network delivers the last SMS again, byte for byte. */
+  deliverDuplicate(): void {
+    this.#core.deliverDuplicate();
+  }
+
+  /** Fills the receive memory; new messages are then held by the network until space frees. */
+  fillStorage(): void {
+    this.#core.fillStorage();
+  }
+
+  /** A modem that stops answering (no echo, no answers, no URCs) until `silence(false)`. */
+  silence(on: boolean): void {
+    this.#silent = on;
+  }
+
+  /** Changes the network registration; +CREG/+CGREG/+CEREG URCs go out where enabled. */
+  setRegistration(stat: number): void {
+    this.#core.registration = stat;
+    const s = this.#core.settings;
+    for (const [name, n] of [['+CREG', s.creg], ['+CGREG', s.cgreg], ['+CEREG', s.cereg]] as const)
+      if (n > 0) this.#urc([registrationLine(name, n, stat, false)]);
+  }
+
+  /** Stops timers and closes the stream. */
+  dispose(): void {
+    this.#stopNoise();
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#closeStream();
+    this.#settle();
+  }
+
+  // ---- bytes in ------------------------------------------------------------------------
+  #receive(chunk: Buffer): void {
+    this.#bytes.in += chunk.length;
+    if (this.#silent) return;
+    for (const byte of chunk) {
+      if (this.#prompt) this.#promptByte(byte);
+      else this.#commandByte(byte);
+    }
+  }
+
+  #commandByte(byte: number): void {
+    if (this.#core.settings.echo) this.#write(String.fromCharCode(byte));
+    if (byte === CR) {
+      this.#queue.push(this.#line);
+      this.#line = '';
+      this.#pump();
+    } else if (byte === BS) this.#line = this.#line.slice(0, -1);
+    else if (byte !== LF && this.#line.length < 2048) this.#line += String.fromCharCode(byte);
+  }
+
+  /** Body after `> ` (27.005 §3.5.1): Ctrl-Z sends, ESC aborts, CR re-prompts (Telit p.643). */
+  #promptByte(byte: number): void {
+    if (this.#core.settings.echo) this.#write(String.fromCharCode(byte));
+    if (byte === CTRL_Z || byte === ESC) {
+      const handler = this.#prompt!;
+      const body = this.#body;
+      this.#prompt = undefined;
+      this.#body = '';
+      this.#busy = true;
+      if (byte === ESC) this.#finish([{ final: 'OK' }], 0);
+      else {
+        const outcome = handler(body);
+        this.#finish([outcome], 'prompt' in outcome || !outcome.slow ? 0 : (this.#options.sendLatencyMs ?? 0));
+      }
+      return;
+    }
+    // A host ending its command line with CR LF (PICO does) must not start the body with LF.
+    if (byte === LF && this.#body === '') return;
+    this.#body += String.fromCharCode(byte);
+    if (byte === CR) this.#write('\r\n> ');
+  }
+
+  #pump(): void {
+    if (this.#busy || this.#prompt || this.#queue.length === 0) {
+      this.#settle();
+      return;
+    }
+    const line = this.#queue.shift()!;
+    this.#busy = true;
+    const delay = this.#latencyFor(line);
+    const run = () => {
+      const result = this.#core.execute(line);
+      if (result === undefined) {
+        this.#busy = false;
+        this.#pump();
+      } else this.#respond(result.outcomes);
+    };
+    if (delay > 0) this.#schedule(run, delay, true);
+    else run();
+  }
+
+  #latencyFor(line: string): number {
+    const name = /AT\s*([+^#$%&]?[A-Z]+)/i.exec(line)?.[1]?.toUpperCase();
+    return (name !== undefined ? this.#commandLatency[name] : undefined) ?? this.#latency;
+  }
+
+  /** Writes the answer of a command line, or opens the prompt. */
+  #respond(outcomes: Outcome[]): void {
+    const last = outcomes[outcomes.length - 1];
+    if (last && 'prompt' in last) {
+      // Open the prompt before writing it: a host may answer with the body synchronously.
+      this.#prompt = last.prompt;
+      this.#busy = false;
+      this.#write(infoBlocks(outcomes.slice(0, -1)));
+      this.#write('\r\n> ');
+      for (const line of this.#promptUrcs.splice(0)) this.#write(`\r\n${line}\r\n`);
+      this.#settle();
+      return;
+    }
+    this.#finish(outcomes, 0);
+  }
+
+  #finish(outcomes: Outcome[], delay: number): void {
+    const epoch = this.#epoch;
+    const done = () => {
+      if (epoch !== this.#epoch) return;
+      const final = outcomes[outcomes.length - 1];
+      const text = infoBlocks(outcomes) + (final && !('prompt' in final) ? `\r\n${final.final}\r\n` : '');
+      if (this.#dropNext) this.#dropNext = false;
+      else this.#write(text);
+      this.#busy = false;
+      for (const o of outcomes) if (!('prompt' in o)) o.after?.();
+      for (const lines of this.#heldUrcs.splice(0)) this.#write(block(lines));
+      this.#pump();
+    };
+    if (delay > 0) this.#schedule(done, delay, true);
+    else done();
+  }
+
+  // ---- bytes out -----------------------------------------------------------------------
+  #urc(lines: string[]): void {
+    // URCs wait while the prompt is open (27.005 §3.4.1 buffers them while the link is reserved).
+    if (this.#prompt) this.#heldUrcs.push(lines);
+    else this.#write(block(lines));
+  }
+
+  #write(text: string, evenIfSilent = false): void {
+    if (text === '' || (this.#silent && !evenIfSilent) || !this.#stream) return;
+    this.#bytes.out += text.length;
+    this.#stream.push(Buffer.from(text, 'latin1'));
+  }
+
+  #boot(): void {
+    const urcs = this.profile.bootUrcs;
+    if (urcs.length === 0) return;
+    this.#schedule(() => urcs.forEach((line) => this.#write(`\r\n${line}\r\n`)), this.#options.bootDelayMs ?? 0);
+  }
+
+  #abortPending(): void {
+    this.#epoch++;
+    this.#queue = [];
+    this.#line = '';
+    this.#body = '';
+    this.#prompt = undefined;
+    this.#busy = false;
+    this.#heldUrcs = [];
+    this.#dropNext = false;
+  }
+
+  #closeStream(): void {
+    const stream = this.#stream;
+    this.#stream = undefined;
+    if (stream) {
+      stream.push(null);
+      stream.destroy();
+    }
+  }
+
+  #startNoise(): void {
+    const noise = this.profile.noise;
+    if (!noise || this.#options.noise === false || this.#noise) return;
+    this.#noise = setInterval(() => {
+      if (!this.#core.settings.curc || this.#prompt || this.#busy) return;
+      this.#write(block([noise.lines[this.#noiseTurn++ % noise.lines.length]!]));
+    }, noise.intervalMs);
+    this.#noise.unref();
+  }
+
+  #stopNoise(): void {
+    if (this.#noise) clearInterval(this.#noise);
+    this.#noise = undefined;
+  }
+
+  // ---- timers and idleness -------------------------------------------------------------
+  #schedule(fn: () => void, ms: number, guarded = false): void {
+    const epoch = this.#epoch;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (!guarded || epoch === this.#epoch) fn();
+      this.#settle();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  #isIdle(): boolean {
+    return !this.#busy && this.#queue.length === 0 && this.#timers.size === 0;
+  }
+
+  #settle(): void {
+    if (!this.#isIdle()) return;
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+}
+
+function block(lines: readonly string[]): string {
+  return `\r\n${lines.join('\r\n')}\r\n`;
+}
+
+function infoBlocks(outcomes: Outcome[]): string {
+  return outcomes.map((o) => ('prompt' in o || !o.info?.length ? '' : block(o.info))).join('');
+}

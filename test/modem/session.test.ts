@@ -1,0 +1,155 @@
+import { filter, firstValueFrom, take, toArray } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ModemSession, type SessionOptions } from '../../src/modem/modem-session.js';
+import { VirtualModem, type VirtualModemOptions } from '../../src/sim/virtual-modem.js';
+import type { ProfileName } from '../../src/sim/profiles.js';
+import { SmsService } from '../../src/sms/sms-service.js';
+import type { IncomingSms } from '../../src/sms/inbox.js';
+import { StreamTransport } from '../../src/transport/stream-transport.js';
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+/** A session on an in-process virtual modem, with short timeouts so recovery tests stay quick. */
+function setup(modemOptions: VirtualModemOptions = {}, sessionOptions: Partial<SessionOptions> = {}) {
+  const modem = new VirtualModem(modemOptions);
+  let opens = 0;
+  const session = new ModemSession({
+    open: async () => {
+      opens++;
+      if (!modem.isPlugged) throw new Error('no such device');
+      return new StreamTransport(modem.connect());
+    },
+    sms: { mode: 'text', delivery: 'store', statusReports: false },
+    channel: { defaultTimeoutMs: 300 },
+    rebootSettleMs: 50,
+    reconnectDelayMs: () => 20,
+    sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
+    ...sessionOptions,
+  });
+  const sms = new SmsService({ modem: session, mode: 'text', defaultRecipient: '000' });
+  const messages: IncomingSms[] = [];
+  sms.incoming$.subscribe((m) => {
+    messages.push(m);
+    void m.ack();
+  });
+  sms.start();
+  cleanup.push(() => session.close(), () => sms.stop(), () => modem.dispose());
+  return { modem, session, sms, messages, opens: () => opens };
+}
+
+const readyAgain = (session: ModemSession) => firstValueFrom(session.ready$);
+const until = async (check: () => boolean, what: string) => {
+  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!check()) throw new Error(`timed out waiting for ${what}`);
+};
+
+describe('ModemSession on the virtual modem', () => {
+  it.each<ProfileName>(['quectel', 'simcom', 'sim800', 'huawei', 'ublox', 'telit', 'generic'])('initialises a %s modem and learns who it is', async (profile) => {
+    const { session, modem } = setup({ profile });
+    const result = await session.start();
+    expect(session.state).toBe('ready');
+    const info = session.info()!;
+    expect(info.imei).toMatch(/^\d{15}$/);
+    expect(info.iccid).toMatch(/^\d{18,20}/);
+    expect(info.model).not.toBe('');
+    expect(info.signalDbm).toBeLessThan(0);
+    expect(result.cnmi?.mt).toBe(1);
+    expect(modem.stored()).toEqual([]);
+  });
+
+  it('turns on new-message indications on a u-blox that ships with them off, so +CMTI arrives', async () => {
+    const { session, modem, messages } = setup({ profile: 'ublox' });
+    await session.start();
+    modem.deliver({ from: '000', text: 'ping' });
+    await until(() => messages.length === 1, 'the message');
+    expect(messages[0]).toMatchObject({ sender: '000', text: 'ping' });
+  });
+
+  it('retries SIM busy at start and becomes ready', async () => {
+    const { session, modem } = setup({ profile: 'ublox' });
+    modem.simBusy(3);
+    await session.start();
+    expect(session.state).toBe('ready');
+  });
+
+  it('sweeps messages that arrived while nobody listened', async () => {
+    const { session, modem, messages } = setup({ profile: 'simcom' });
+    modem.deliver({ from: '000', text: 'early one' });
+    modem.deliver({ from: '000', text: 'early two' });
+    await session.start();
+    await until(() => messages.length === 2, 'the swept messages');
+    expect(messages.map((m) => m.text).sort()).toEqual(['early one', 'early two']);
+    await until(() => modem.stored().length === 0, 'the deletes');
+  });
+
+  it('re-initialises after a reboot and receives messages delivered before, during and after it, once each', async () => {
+    const { session, modem, messages } = setup({ profile: 'quectel' });
+    await session.start();
+    modem.deliver({ from: '000', text: 'before' });
+    await until(() => messages.length === 1, 'before');
+    const states = firstValueFrom(session.state$.pipe(take(3), toArray()));
+    modem.reboot();
+    modem.deliver({ from: '000', text: 'during' });
+    await readyAgain(session);
+    expect(await states).toEqual(['ready', 'starting', 'ready']);
+    modem.deliver({ from: '000', text: 'after' });
+    await until(() => messages.length === 3, 'all three');
+    expect(messages.map((m) => m.text).sort()).toEqual(['after', 'before', 'during']);
+  });
+
+  it('reopens the port after an unplug and receives what arrived meanwhile', async () => {
+    const { session, modem, messages, opens } = setup({ profile: 'quectel' });
+    await session.start();
+    const back = readyAgain(session);
+    modem.unplug(100);
+    modem.deliver({ from: '000', text: 'while unplugged' });
+    await firstValueFrom(session.state$.pipe(filter((s) => s === 'reconnecting')));
+    await back;
+    expect(opens()).toBeGreaterThan(1);
+    await until(() => messages.some((m) => m.text === 'while unplugged'), 'the message');
+    expect(messages.filter((m) => m.text === 'while unplugged')).toHaveLength(1);
+  });
+
+  it('recovers from a modem that stops answering, once it answers again', async () => {
+    const { session, modem } = setup({ profile: 'generic' });
+    await session.start();
+    modem.silence(true);
+    const unresponsive = firstValueFrom(session.state$.pipe(filter((s) => s === 'unresponsive')));
+    for (let i = 0; i < 3; i++) await session.send({ text: 'AT+CSQ' }).catch(() => undefined);
+    await unresponsive;
+    modem.silence(false);
+    await readyAgain(session);
+    expect(session.state).toBe('ready');
+  });
+
+  it('survives garbage and a dropped response', async () => {
+    const { session, modem, messages } = setup({ profile: 'quectel' });
+    await session.start();
+    modem.injectGarbage(Buffer.from('\xff\xfe garbage \x00\x01\r\n#@!\r\n', 'latin1'));
+    modem.dropNextResponse();
+    await session.send({ text: 'AT+CSQ' }).catch(() => undefined);
+    modem.deliver({ from: '000', text: 'still here' });
+    await until(() => messages.length === 1, 'the message');
+    expect(messages[0]?.text).toBe('still here');
+  });
+
+  it('stops with a clear error when the SIM wants a PIN and none is configured', async () => {
+    const { session } = setup({ pin: '1234' });
+    await expect(session.start()).rejects.toMatchObject({ code: 'SIM_PIN_REQUIRED' });
+  });
+
+  it('enters the configured PIN once', async () => {
+    const { session, modem } = setup({ pin: '1234' }, { pin: '1234' });
+    await session.start();
+    expect(modem.stats.commands['+CPIN']).toBeGreaterThanOrEqual(2);
+  });
+
+  it('never guesses: a wrong PIN stops without trying again', async () => {
+    const { session, modem } = setup({ pin: '1234' }, { pin: '0000' });
+    await expect(session.start()).rejects.toMatchObject({ code: 'SIM_PIN_WRONG' });
+    expect(modem.stats.commands['+CPIN']).toBe(2);
+  });
+});
