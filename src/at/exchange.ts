@@ -108,7 +108,7 @@ export class Exchange {
   onTimeout(): ExchangeStep {
     const waitingForPrompt = this.#state === 'written' && this.command.body !== undefined;
     this.#state = 'settled';
-    const what = waitingForPrompt ? 'the > prompt' : 'a final result';
+    const what = waitingForPrompt ? 'the > prompt' : 'final result';
     const error = this.#error('AT_TIMEOUT', `no ${what} within ${this.timeoutMs} ms`, { lines: this.#lines, final: '' });
     // Waiting for the prompt, ESC cancels safely; after the body, writing anything may abort the send.
     return waitingForPrompt ? { kind: 'failed', error, write: ESC } : { kind: 'failed', error };

@@ -4,7 +4,7 @@ import type { InboundCommand, Outcome } from '../dispatch/types.js';
 import { isBridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { IncomingSms } from '../sms/inbox.js';
-import type { OutboundSms, SendOptions } from '../sms/outbox.js';
+import type { OutboundSms, SendOptions, StoredState } from '../sms/outbox.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 import type { InboundRecord, OutboundRecord } from '../store/types.js';
 
@@ -13,6 +13,9 @@ export interface BridgeSms {
   readonly incoming$: Observable<IncomingSms>;
   readonly outbox$: Observable<OutboundSms>;
   send(text: string, options?: SendOptions): Promise<OutboundSms>;
+  storedState(index: number): Promise<StoredState>;
+  sendStored(index: number, record: { to: string; text: string }): Promise<OutboundSms>;
+  deleteStored(index: number): Promise<void>;
 }
 
 export interface BridgeOptions {
@@ -25,6 +28,12 @@ export interface BridgeOptions {
   clock?: () => Date;
   /** How often pending replies are retried while the modem refuses them (default 30 s). */
   retryIntervalMs?: number;
+  /**
+   * `storage` (default): AT+CMGW then AT+CMSS, journaling the SIM index in between, so a restart
+   * can read STO SENT / STO UNSENT instead of guessing: exactly once, for two more AT exchanges.
+   * `cmgs`: one AT+CMGS; a crash between the modem's answer and our journal resends the reply.
+   */
+  sendVia?: 'storage' | 'cmgs';
 }
 
 export type BridgeEvent =
@@ -195,31 +204,71 @@ export class Bridge {
   }
 
   async #drainOnce(): Promise<void> {
-    const { store, sms } = this.#options;
+    const { store } = this.#options;
     const { queued, sending } = store.pendingOutbound();
     for (const reply of [...sending, ...queued].sort((a, b) => a.id - b.id)) {
       if (this.#stopped) return;
-      // Journal before sending: if we die before +CMGS answers, the row says `sending`.
-      store.markSending(reply.id);
       try {
-        const sent = await sms.send(reply.text, { to: reply.to });
-        const updated = store.markSent(reply.id, { messageReference: sent.messageReference! });
-        this.#events.next({ kind: 'reply', reply: updated, status: 'sent' });
+        await this.#sendReply(reply);
       } catch (error) {
-        if (permanent(error)) {
-          const failure = { message: (error as Error).message, ...(isBridgeError(error) && error.number !== undefined ? { code: error.number } : {}) };
-          const updated = store.markFailed(reply.id, failure);
-          this.#events.next({ kind: 'reply', reply: updated, status: 'failed' });
-          this.#log.error({ id: reply.id, error: failure.message }, 'reply failed for good');
-        } else if (definitelyNotSent(error)) {
-          store.markNotSent(reply.id, { message: (error as Error).message });
-          this.#log.warn({ id: reply.id, error: (error as Error).message }, 'reply not sent; will retry');
-        } else {
-          // Unplug, reboot, timeout after the body: it may have gone. Stay `sending`; retried later.
-          this.#log.warn({ id: reply.id, error: (error as Error).message }, 'reply fate unknown; will send again');
-        }
+        this.#onSendError(reply, error);
         return; // the modem is unhappy: wait for the next drain
       }
+    }
+  }
+
+  async #sendReply(reply: OutboundRecord): Promise<void> {
+    const { store, sms } = this.#options;
+    const stored = reply.status === 'sending' ? reply.storedIndex : null;
+    if (stored !== null) {
+      // A restart found a reply we had stored on the SIM: its slot says whether it went out.
+      const state = await sms.storedState(stored);
+      if (state === 'sent') {
+        this.#log.info({ id: reply.id, index: stored }, 'a stored reply was sent before the restart: not sending it again');
+        this.#sent(store.markSent(reply.id, { storedIndex: stored }));
+        return;
+      }
+      if (state === 'unsent') {
+        store.markSending(reply.id);
+        const sent = await sms.sendStored(stored, reply);
+        this.#sent(store.markSent(reply.id, { messageReference: sent.messageReference!, storedIndex: stored }));
+        return;
+      }
+    }
+    // Journal before sending: if we die before the modem answers, the row says `sending`.
+    store.markSending(reply.id);
+    let storedIndex: number | undefined;
+    const viaStorage = (this.#options.sendVia ?? 'storage') === 'storage';
+    const sent = await sms.send(reply.text, {
+      to: reply.to,
+      ...(viaStorage ? { viaStorage: { onStored: (index: number) => void (storedIndex = index, store.markStored(reply.id, index)) } } : {}),
+    });
+    this.#sent(store.markSent(reply.id, { messageReference: sent.messageReference!, ...(storedIndex === undefined ? {} : { storedIndex }) }));
+  }
+
+  #sent(updated: OutboundRecord): void {
+    this.#events.next({ kind: 'reply', reply: updated, status: 'sent' });
+    // Free the slot: a full storage silences +CMTI on some modems (modem-quirks.md §4).
+    if (updated.storedIndex !== null) {
+      this.#options.sms.deleteStored(updated.storedIndex).catch((error: unknown) => this.#log.debug({ error: (error as Error).message }, 'could not delete a sent stored reply'));
+    }
+  }
+
+  #onSendError(reply: OutboundRecord, error: unknown): void {
+    const { store } = this.#options;
+    if (permanent(error)) {
+      const failure = { message: (error as Error).message, ...(isBridgeError(error) && error.number !== undefined ? { code: error.number } : {}) };
+      const updated = store.markFailed(reply.id, failure);
+      this.#events.next({ kind: 'reply', reply: updated, status: 'failed' });
+      this.#log.error({ id: reply.id, error: failure.message }, 'reply failed for good');
+    } else if (definitelyNotSent(error) && store.getOutbound(reply.id)?.status === 'sending') {
+      const orphan = store.getOutbound(reply.id)?.storedIndex;
+      if (orphan !== null && orphan !== undefined) this.#options.sms.deleteStored(orphan).catch(() => undefined);
+      store.markNotSent(reply.id, { message: (error as Error).message });
+      this.#log.warn({ id: reply.id, error: (error as Error).message }, 'reply not sent; will retry');
+    } else {
+      // Unplug, reboot, timeout after the body: it may have gone. Stay `sending`; retried later.
+      this.#log.warn({ id: reply.id, error: (error as Error).message }, 'reply fate unknown; will check or send again');
     }
   }
 

@@ -89,7 +89,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
     },
     log,
   });
-  const bridge = new Bridge({ sms, store, dispatcher, replyTo: config.sms.replyTo, log });
+  const bridge = new Bridge({ sms, store, dispatcher, replyTo: config.sms.replyTo, sendVia: config.sms.sendVia, log });
   sms.start();
   bridge.start();
   const prune = setInterval(() => store.prune(config.store.retentionDays), 6 * 3600_000);

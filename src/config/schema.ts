@@ -86,6 +86,7 @@ export const configSchema = z
         delivery: z.enum(['store', 'direct'], { error: 'expected store (+CMTI) or direct (+CMT)' }).default('store'),
         replyTo: phoneNumber.default('000'),
         statusReports: bool.default(false),
+        sendVia: z.enum(['storage', 'cmgs'], { error: 'expected storage (AT+CMGW then AT+CMSS: exactly once) or cmgs (one AT+CMGS)' }).default('storage'),
       })
       .prefault({}),
     allow: z.array(phoneNumber, { error: 'expected a list of phone numbers' }).min(1, { error: 'expected at least one sender (an empty list refuses every command)' }).default(['000']),

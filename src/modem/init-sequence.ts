@@ -185,6 +185,10 @@ async function synchronise(channel: AtChannel, sleep: (ms: number) => Promise<vo
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     await channel.writeRaw('\x1b');
+    // A modem left in a prompt answers the ESC (often with OK). Let that answer arrive with no
+    // command in flight, where the channel drops it, or it would answer our AT and shift every
+    // answer after it by one.
+    await sleep(150);
     try {
       await channel.send(at('AT', { timeoutMs: 1000 }));
       return;

@@ -84,7 +84,17 @@ export class ModemSession {
   async start(): Promise<InitResult> {
     const transport = await this.#options.open();
     this.#attach(transport);
-    return this.#initialise();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#initialise();
+      } catch (error) {
+        // A modem still booting or out of step answers oddly; only SIM lock problems are final.
+        const fatal = !isBridgeError(error) || ['SIM_PIN_REQUIRED', 'SIM_PIN_WRONG', 'SIM_PUK_REQUIRED', 'PORT_CLOSED', 'PORT_OPEN_FAILED'].includes(error.code);
+        if (fatal || attempt >= 3 || this.#closed) throw error;
+        this.#log.warn({ attempt, error: error.message }, 'init failed; trying again');
+        await this.#sleep(1000 * attempt);
+      }
+    }
   }
 
   /** Sends a command once the modem is ready. */

@@ -5,7 +5,8 @@ import { silentLogger, type Logger } from '../log.js';
 import { decodePdu } from './pdu.js';
 import { parseCdsPduHeader, parseCmtPduHeader } from './pdu-mode-header.js';
 import type { SerialLock } from './serial-lock.js';
-import { cmgd, cmgl, cmgr, cnma, cpmsRead, type SmsMode } from './sms-commands.js';
+import { cmgd, cmgl, cmgr, cnma, type SmsMode } from './sms-commands.js';
+import type { StorageSelector } from './storage-selector.js';
 import type { SmsModem } from './sms-modem.js';
 import { parseCdsText, parseCmtText } from './text-format.js';
 import type { DeliverRecord, SmsRecord, StatusReportRecord } from './types.js';
@@ -26,6 +27,7 @@ export interface InboxOptions {
   modem: SmsModem;
   mode: SmsMode;
   lock: SerialLock;
+  storage: StorageSelector;
   log?: Logger;
   onStatusReport: (report: StatusReportRecord) => void;
 }
@@ -41,9 +43,6 @@ export class Inbox {
   readonly #incoming = new Subject<IncomingSms>();
   /** Messages handed out and not yet acknowledged: a sweep must not hand them out again. */
   readonly #inHand = new Set<string>();
-  /** The storage AT+CPMS mem1 points at, so a read selects it only when it changes. */
-  #selected?: string;
-  #defaultStorage?: string;
   #needsAck = false;
 
   readonly incoming$: Observable<IncomingSms> = this.#incoming.asObservable();
@@ -76,8 +75,7 @@ export class Inbox {
 
   /** Called each time the modem is ready: settings were (re)applied, storage may hold messages. */
   onReady(settings: { storage?: string; needsAck: boolean }): void {
-    this.#selected = settings.storage;
-    if (settings.storage !== undefined) this.#defaultStorage = settings.storage;
+    this.#options.storage.reset(settings.storage);
     this.#needsAck = settings.needsAck;
     void this.#guard('sweep', () => this.sweep());
   }
@@ -85,8 +83,8 @@ export class Inbox {
   /** Lists and hands out every stored message not already in hand. Returns how many. */
   sweep(): Promise<number> {
     return this.#options.lock.run(async () => {
-      const storage = this.#defaultStorage;
-      if (storage !== undefined && this.#selected !== storage) await this.#select(storage);
+      const storage = this.#options.storage.home;
+      await this.#options.storage.selectHome();
       const records = await this.#options.modem.send(cmgl(this.#options.mode));
       let count = 0;
       for (const record of records) if (this.#dispatch(record, storage ?? '?', record.index ?? -1)) count++;
@@ -103,7 +101,7 @@ export class Inbox {
     return this.#options.lock.run(async () => {
       if (this.#inHand.has(`${storage}:${index}`)) return;
       // Read from the storage the URC names, whatever mem1 was (modem-quirks.md §2).
-      if (this.#selected !== storage) await this.#select(storage);
+      await this.#options.storage.select(storage);
       let record: SmsRecord | undefined;
       try {
         record = await this.#options.modem.send(cmgr(index, this.#options.mode));
@@ -184,13 +182,8 @@ export class Inbox {
     }
   }
 
-  async #select(storage: string): Promise<void> {
-    await this.#options.modem.send(cpmsRead(storage));
-    this.#selected = storage;
-  }
-
   async #delete(storage: string, index: number): Promise<void> {
-    if (this.#selected !== storage) await this.#select(storage);
+    await this.#options.storage.select(storage);
     await this.#options.modem.send(cmgd(index));
   }
 

@@ -4,7 +4,9 @@ import { silentLogger, type Logger } from '../log.js';
 import { checkSmsText, isTextModeSafe, type TextEncoding } from './gsm7.js';
 import { encodeSubmit } from './pdu.js';
 import type { SerialLock } from './serial-lock.js';
-import { cmgf, cmgsPdu, cmgsText, type SmsMode } from './sms-commands.js';
+import type { AtCommand } from '../at/command.js';
+import { cmgd, cmgf, cmgr, cmgsPdu, cmgsText, cmgwPdu, cmgwText, cmss, type SmsMode } from './sms-commands.js';
+import type { StorageSelector } from './storage-selector.js';
 import type { SmsModem } from './sms-modem.js';
 import type { StatusReportRecord } from './types.js';
 
@@ -30,12 +32,22 @@ export interface SendOptions {
   encoding?: TextEncoding;
   statusReport?: boolean;
   signal?: AbortSignal;
+  /**
+   * Store the message on the SIM first (AT+CMGW), tell the caller where (so it can journal the
+   * index), then send it from storage (AT+CMSS). After a crash the stored copy's status
+   * (STO SENT / STO UNSENT) says whether it went out, which a bare AT+CMGS cannot.
+   */
+  viaStorage?: { onStored: (index: number) => void };
 }
+
+/** What a stored reply's slot says after a restart. */
+export type StoredState = 'sent' | 'unsent' | 'missing';
 
 export interface OutboxOptions {
   modem: SmsModem;
   mode: SmsMode;
   lock: SerialLock;
+  storage: StorageSelector;
   /** Configuration, not a constant: `000` is an emergency number in some countries. */
   defaultRecipient: string;
   statusReports?: boolean;
@@ -61,6 +73,7 @@ export class Outbox {
   readonly #status = new Subject<OutboundSms>();
   /** Sent messages awaiting a report, by message reference (0–255, reused: newest wins). */
   readonly #awaitingReport = new Map<number, OutboundSms>();
+  readonly #storage: StorageSelector;
   #nextId = 1;
 
   readonly outbox$: Observable<OutboundSms> = this.#status.asObservable();
@@ -69,6 +82,7 @@ export class Outbox {
     this.#options = options;
     this.#log = options.log ?? silentLogger;
     this.#clock = options.clock ?? (() => new Date());
+    this.#storage = options.storage;
   }
 
   /**
@@ -90,7 +104,7 @@ export class Outbox {
     const attempts = this.#options.attempts ?? 3;
     for (let attempt = 1; ; attempt++) {
       try {
-        const { mr, via } = await this.#options.lock.run(() => this.#submit(to, text, check.encoding, statusReport, options.signal));
+        const { mr, via } = await this.#options.lock.run(() => this.#submit(to, text, check.encoding, statusReport, options.signal, options.viaStorage));
         record.messageReference = mr;
         record.via = via;
         this.#update(record, 'sent');
@@ -129,21 +143,64 @@ export class Outbox {
     this.#status.complete();
   }
 
-  async #submit(to: string, text: string, encoding: TextEncoding, statusReport: boolean, signal?: AbortSignal): Promise<{ mr: number; via: SmsMode }> {
+  /** Reads a stored reply's slot: did the modem send it before we lost track? */
+  storedState(index: number): Promise<StoredState> {
+    return this.#options.lock.run(async () => {
+      await this.#storage.selectHome();
+      const record = await this.#options.modem.send(cmgr(index, this.#options.mode)).catch((error: unknown) => {
+        if (isBridgeError(error, 'CMS_ERROR') && error.number === 321) return undefined; // invalid index: empty
+        throw error;
+      });
+      if (!record || record.kind !== 'submit') return 'missing';
+      return record.status === 'STO SENT' ? 'sent' : 'unsent';
+    });
+  }
+
+  /** Sends a reply already stored at `index` (after a restart found it STO UNSENT). */
+  async sendStored(index: number, record: { to: string; text: string }): Promise<OutboundSms> {
+    const mr = await this.#options.lock.run(() => this.#options.modem.send(cmss(index, this.#options.sendTimeoutMs)));
+    const sent: OutboundSms = { id: this.#nextId++, to: record.to, text: record.text, status: 'sent', messageReference: mr, updatedAt: this.#clock() };
+    this.#emit(sent);
+    return sent;
+  }
+
+  /** Frees a stored reply's slot once it is sent (best effort: a full storage silences +CMTI). */
+  deleteStored(index: number): Promise<void> {
+    return this.#options.lock.run(async () => {
+      await this.#storage.selectHome();
+      await this.#options.modem.send(cmgd(index));
+    });
+  }
+
+  async #submit(
+    to: string,
+    text: string,
+    encoding: TextEncoding,
+    statusReport: boolean,
+    signal?: AbortSignal,
+    viaStorage?: SendOptions['viaStorage'],
+  ): Promise<{ mr: number; via: SmsMode }> {
     const send = this.#options.modem.send.bind(this.#options.modem);
     const timeout = this.#options.sendTimeoutMs;
     const opts = signal ? { signal } : {};
     // Text mode carries plain ASCII safely; ESC would cancel the send at the prompt (27.005 §3.5.1),
     // a CR would open a new prompt line, and '@ $ _' differ between GSM and IRA: those go as PDU.
-    if (this.#options.mode === 'text' && encoding === 'gsm7' && isTextModeSafe(text) && !/[\r\n]/.test(text)) {
-      return { mr: await send(cmgsText(to, text, timeout), opts), via: 'text' };
+    const asText = this.#options.mode === 'text' && encoding === 'gsm7' && isTextModeSafe(text) && !/[\r\n]/.test(text);
+    const store = async (command: AtCommand<number>): Promise<number> => {
+      const index = await send(command, opts);
+      viaStorage!.onStored(index);
+      return send(cmss(index, timeout), opts);
+    };
+    if (asText) {
+      return { mr: viaStorage ? await store(cmgwText(to, text)) : await send(cmgsText(to, text, timeout), opts), via: 'text' };
     }
     // Four days of validity (TP-VP 0xAA): the SMSC stops retrying a reply nobody can receive.
     const submit = encodeSubmit({ to, text, encoding, statusReport, validityMinutes: 4 * 24 * 60 });
-    if (this.#options.mode === 'pdu') return { mr: await send(cmgsPdu(submit.tpduLength, submit.pdu, timeout), opts), via: 'pdu' };
+    const sendPdu = () => (viaStorage ? store(cmgwPdu(submit.tpduLength, submit.pdu)) : send(cmgsPdu(submit.tpduLength, submit.pdu, timeout), opts));
+    if (this.#options.mode === 'pdu') return { mr: await sendPdu(), via: 'pdu' };
     await send(cmgf('pdu'), opts);
     try {
-      return { mr: await send(cmgsPdu(submit.tpduLength, submit.pdu, timeout), opts), via: 'pdu' };
+      return { mr: await sendPdu(), via: 'pdu' };
     } finally {
       await send(cmgf('text')).catch((error: unknown) => this.#log.warn({ error: (error as Error).message }, 'could not switch back to text mode'));
     }

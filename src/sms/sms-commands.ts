@@ -90,3 +90,24 @@ function parsePduRecord(
   const record = decodePdu(pdu, { tpduLength: header.length });
   return header.stat ? { ...record, status: header.stat } : record;
 }
+
+/** Stores a reply before sending it (27.005 §3.5.3): `+CMGW: <index>`. */
+export function cmgwText(to: string, text: string): AtCommand<number> {
+  return at(`AT+CMGW="${to}"`, { body: text, bodyTimeoutMs: 10_000, parse: (r) => storedIndex(r, '+CMGW:') });
+}
+
+export function cmgwPdu(tpduLength: number, pdu: string): AtCommand<number> {
+  return at(`AT+CMGW=${tpduLength}`, { body: pdu, bodyTimeoutMs: 10_000, parse: (r) => storedIndex(r, '+CMGW:') });
+}
+
+/** Sends a stored message (27.005 §3.5.2): `+CMSS: <mr>`; the modem then marks it STO SENT. */
+export function cmss(index: number, timeoutMs = 120_000): AtCommand<number> {
+  return at(`AT+CMSS=${index}`, { timeoutMs, parse: (r) => storedIndex(r, '+CMSS:') });
+}
+
+function storedIndex(response: { lines: readonly string[]; final: string }, prefix: string): number {
+  const value = valuesOf(response, prefix)[0];
+  const n = Number(value?.split(',')[0]);
+  if (value === undefined || !Number.isInteger(n)) throw new Error(`no ${prefix} <n> in the answer`);
+  return n;
+}

@@ -1,7 +1,8 @@
 import { Observable, Subscription } from 'rxjs';
 import type { Logger } from '../log.js';
 import { Inbox, type IncomingSms } from './inbox.js';
-import { Outbox, type OutboundSms, type OutboxOptions, type SendOptions } from './outbox.js';
+import { Outbox, type OutboundSms, type OutboxOptions, type SendOptions, type StoredState } from './outbox.js';
+import { StorageSelector } from './storage-selector.js';
 import { SerialLock } from './serial-lock.js';
 import type { SmsMode } from './sms-commands.js';
 import type { SmsModem } from './sms-modem.js';
@@ -32,12 +33,14 @@ export class SmsService {
 
   constructor(options: SmsServiceOptions) {
     const lock = new SerialLock();
+    const storage = new StorageSelector(options.modem);
     this.#modem = options.modem;
     this.#outbox = new Outbox({
       ...options.outbox,
       modem: options.modem,
       mode: options.mode,
       lock,
+      storage,
       defaultRecipient: options.defaultRecipient,
       ...(options.statusReports === undefined ? {} : { statusReports: options.statusReports }),
       ...(options.log ? { log: options.log } : {}),
@@ -47,6 +50,7 @@ export class SmsService {
       modem: options.modem,
       mode: options.mode,
       lock,
+      storage,
       ...(options.log ? { log: options.log } : {}),
       onStatusReport: (report) => this.#outbox.onStatusReport(report),
     });
@@ -62,6 +66,18 @@ export class SmsService {
 
   send(text: string, options?: SendOptions): Promise<OutboundSms> {
     return this.#outbox.send(text, options);
+  }
+
+  storedState(index: number): Promise<StoredState> {
+    return this.#outbox.storedState(index);
+  }
+
+  sendStored(index: number, record: { to: string; text: string }): Promise<OutboundSms> {
+    return this.#outbox.sendStored(index, record);
+  }
+
+  deleteStored(index: number): Promise<void> {
+    return this.#outbox.deleteStored(index);
   }
 
   sweep(): Promise<number> {

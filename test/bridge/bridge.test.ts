@@ -6,7 +6,7 @@ import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { signCommand } from '../../src/dispatch/security.js';
 import { BridgeError } from '../../src/errors.js';
 import type { IncomingSms } from '../../src/sms/inbox.js';
-import type { OutboundSms } from '../../src/sms/outbox.js';
+import type { OutboundSms, SendOptions, StoredState } from '../../src/sms/outbox.js';
 import { BridgeStore } from '../../src/store/bridge-store.js';
 import { memoryLogger } from '../../src/log.js';
 
@@ -19,7 +19,10 @@ class FakeSms implements BridgeSms {
   readonly sent: { to: string; text: string }[] = [];
   readonly onSim = new Set<string>();
   failNext: BridgeError[] = [];
+  /** Replies stored on the "SIM" by index, with whether the modem sent them. */
+  readonly slots = new Map<number, { text: string; sent: boolean }>();
   #mr = 0;
+  #slot = 0;
 
   deliver(text: string, options: { sender?: string; at?: string; index?: number } = {}): void {
     const source = `SM:${options.index ?? this.onSim.size}`;
@@ -36,12 +39,32 @@ class FakeSms implements BridgeSms {
     });
   }
 
-  async send(text: string, options: { to?: string } = {}): Promise<OutboundSms> {
+  async send(text: string, options: SendOptions = {}): Promise<OutboundSms> {
     const failure = this.failNext.shift();
     if (failure) throw failure;
+    if (options.viaStorage) {
+      const index = this.#slot++;
+      this.slots.set(index, { text, sent: true });
+      options.viaStorage.onStored(index);
+    }
     this.sent.push({ to: options.to ?? '?', text });
     const mr = this.#mr++;
     return { id: mr, to: options.to ?? '?', text, status: 'sent', messageReference: mr, updatedAt: new Date() };
+  }
+
+  async storedState(index: number): Promise<StoredState> {
+    const slot = this.slots.get(index);
+    return slot === undefined ? 'missing' : slot.sent ? 'sent' : 'unsent';
+  }
+
+  async sendStored(index: number, record: { to: string; text: string }): Promise<OutboundSms> {
+    this.slots.set(index, { text: record.text, sent: true });
+    this.sent.push({ to: record.to, text: record.text });
+    return { id: 0, ...record, status: 'sent', messageReference: this.#mr++, updatedAt: new Date() };
+  }
+
+  async deleteStored(index: number): Promise<void> {
+    this.slots.delete(index);
   }
 }
 
@@ -167,5 +190,35 @@ describe('Bridge', () => {
     expect(ran).toEqual(['do received']);
     expect(sms.sent.map((s) => s.text).sort()).toEqual(['ERR interrupted: do may not have run', 'done', 'pong again', 'pong x'].sort());
     expect(store.stats().uncertainRetries).toBe(1);
+  });
+
+  it('after a crash, reads the SIM slot of a stored reply: sent ones are not sent again, unsent ones go from storage', async () => {
+    const store = BridgeStore.open(':memory:');
+    const sms = new FakeSms();
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 10, 0, s));
+    const pending = (text: string, second: number, index: number, sent: boolean) => {
+      const { id } = store.recordInbound({ sender: '000', sentAt: at(second), text });
+      store.beginHandling(id);
+      const { outboundId } = store.finishHandling(id, { text: `re ${text}`, to: '000' });
+      store.markSending(outboundId!);
+      store.markStored(outboundId!, index);
+      sms.slots.set(index, { text: `re ${text}`, sent });
+    };
+    pending('went out', 1, 4, true);
+    pending('stuck', 2, 5, false);
+    setup({ store, sms });
+    await settle();
+    expect(sms.sent.map((s) => s.text)).toEqual(['re stuck']);
+    expect(store.history({ direction: 'outbound' }).map((r) => ('status' in r ? r.status : r.state))).toEqual(['sent', 'sent']);
+    expect(store.stats().uncertainRetries).toBe(1);
+    expect(sms.slots.size).toBe(0);
+  });
+
+  it('stores each reply on the SIM before sending it and frees the slot afterwards', async () => {
+    const { sms, store } = setup();
+    sms.deliver('ping');
+    await settle();
+    expect(store.history({ direction: 'outbound' })[0]).toMatchObject({ status: 'sent', storedIndex: 0 });
+    expect(sms.slots.size).toBe(0);
   });
 });

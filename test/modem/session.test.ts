@@ -114,8 +114,9 @@ describe('ModemSession on the virtual modem', () => {
   });
 
   it('recovers from a modem that stops answering, once it answers again', async () => {
-    const { session, modem } = setup({ profile: 'generic' });
+    const { session, modem, sms } = setup({ profile: 'generic' });
     await session.start();
+    await sms.sweep(); // let the start-up sweep (long timeout) finish first
     modem.silence(true);
     const unresponsive = firstValueFrom(session.state$.pipe(filter((s) => s === 'unresponsive')));
     for (let i = 0; i < 3; i++) await session.send({ text: 'AT+CSQ' }).catch(() => undefined);

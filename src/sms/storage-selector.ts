@@ -1,0 +1,32 @@
+import { cpmsRead } from './sms-commands.js';
+import type { SmsModem } from './sms-modem.js';
+
+/**
+ * Which storage AT+CPMS mem1 (read and delete) points at, shared by the inbox and the outbox so
+ * each selects only when it changes (3GPP TS 27.005 §3.2.2). Must be used under the SMS lock.
+ */
+export class StorageSelector {
+  /** What mem1 points at now, as far as we know. */
+  selected?: string;
+  /** The storage init chose for all three memories (where messages arrive and replies are stored). */
+  home?: string;
+
+  constructor(private readonly modem: SmsModem) {}
+
+  /** After (re)init the modem's mem1 is the home storage again. */
+  reset(home: string | undefined): void {
+    this.selected = home;
+    if (home !== undefined) this.home = home;
+  }
+
+  async select(storage: string): Promise<void> {
+    if (this.selected === storage) return;
+    await this.modem.send(cpmsRead(storage));
+    this.selected = storage;
+  }
+
+  /** Points mem1 back at the home storage, where our stored replies live. */
+  async selectHome(): Promise<void> {
+    if (this.home !== undefined) await this.select(this.home);
+  }
+}
