@@ -26,7 +26,7 @@ export interface BridgeOptions {
   replyTo: string;
   log?: Logger;
   clock?: () => Date;
-  /** How often pending replies are retried while the modem refuses them (default 30 s). */
+  /** How often the store is checked for replies to (re)send: refused ones, and ones `smsbridge send` queued (default 5 s). */
   retryIntervalMs?: number;
   /**
    * `storage` (default): AT+CMGW then AT+CMSS, journaling the SIM index in between, so a restart
@@ -94,7 +94,7 @@ export class Bridge {
     this.#recover();
     this.#subscription.add(sms.incoming$.subscribe((message) => void this.#receive(message)));
     this.#subscription.add(sms.outbox$.subscribe((status) => this.#onDelivery(status)));
-    this.#retryTimer = setInterval(() => void this.drain(), this.#options.retryIntervalMs ?? 30_000);
+    this.#retryTimer = setInterval(() => void this.drain(), this.#options.retryIntervalMs ?? 5_000);
     this.#retryTimer.unref?.();
     void this.drain();
   }

@@ -5,6 +5,8 @@ import { registerAtCommand } from './at-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerSimCommand } from './sim-command.js';
+import { registerModemCommands } from './modem-commands.js';
+import { registerStoreCommands } from './store-commands.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -15,6 +17,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerRunCommand(program);
+registerStoreCommands(program);
+registerModemCommands(program);
 registerReplayCommand(program);
 registerAtCommand(program);
 registerSimCommand(program);

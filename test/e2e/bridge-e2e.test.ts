@@ -2,18 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPtyLink, type PtyLink } from '../../src/sim/pty-link.js';
 import { VirtualModem } from '../../src/sim/virtual-modem.js';
+import { cliArgs } from '../helpers/cli.js';
 
 /**
- * The product end to end: `smsbridge run` as its own process, through the real `serialport`
- * binding, on the virtual modem's pseudo-terminal. The CLI runs from the TypeScript sources via a
- * transpiling loader, so the test never runs a stale build.
+ * The product end to end: `smsbridge run` (the built CLI) as its own process, through the real
+ * `serialport` binding, on the virtual modem's pseudo-terminal.
  */
-const loader = fileURLToPath(new URL('../store/crash/register-ts.mjs', import.meta.url));
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 let cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -32,7 +29,7 @@ async function setup() {
 }
 
 function startBridge(config: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', loader, main, 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, cliArgs('run', '--config', config), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   child.on('close', (code) => {

@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { ModemSession } from '../modem/modem-session.js';
+import { detectPort, listCandidates } from '../modem/port-detect.js';
+import { SerialTransport } from '../transport/serial-transport.js';
+import { EXIT, fail } from './exit-codes.js';
+import { createLogger } from './logger.js';
+import { portOpener, probeAt } from './open-port.js';
+
+export function registerModemCommands(program: Command): void {
+  program
+    .command('detect')
+    .description('find the modem AT port: list candidate ports from /sys (no udev needed), say why, and probe each with AT')
+    .option('-b, --baud <n>', 'baud rate for probing', (v) => Number(v), 115200)
+    .option('--no-probe', 'only list candidates, do not open them')
+    .addHelpText('after', '\nExit codes: 0 a port answered, 1 none answered, 3 no candidate ports.')
+    .action(async (options: { baud: number; probe: boolean }) => {
+      const candidates = listCandidates();
+      if (candidates.length === 0) return fail(EXIT.PORT, 'no serial ports found (is the modem plugged in, and is ModemManager keeping it?)');
+      if (!options.probe) {
+        for (const c of candidates) console.log(`${c.path}  ${c.reason}`);
+        return;
+      }
+      const { found, tried } = await detectPort((path) => probeAt(path, options.baud), { candidates });
+      for (const { candidate, answered } of tried) console.log(`${answered ? 'OK  ' : 'no  '}${candidate.path}  ${candidate.reason}`);
+      if (found) console.log(`\nAT port: ${found.path}`);
+      else process.exitCode = EXIT.FAILURE;
+    });
+
+  program
+    .command('info')
+    .description('initialise the modem and print its identity, registration, signal and SMS storage')
+    .option('-p, --port <path>', 'modem port, or "auto"', 'auto')
+    .option('-b, --baud <n>', 'baud rate', (v) => Number(v), 115200)
+    .option('--pin <pin>', 'SIM PIN, if the SIM asks for one')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExit codes: 0 printed, 1 the modem did not initialise, 3 the port could not be opened.')
+    .action(async (options: { port: string; baud: number; pin?: string; json?: boolean }) => {
+      const log = createLogger({ level: 'warn' });
+      let open;
+      try {
+        open = (await portOpener(options.port, options.baud, log)).open;
+      } catch (error) {
+        return fail(EXIT.PORT, (error as Error).message);
+      }
+      const session = new ModemSession({
+        open: open as () => Promise<SerialTransport>,
+        sms: { mode: 'text', delivery: 'store', statusReports: false },
+        ...(options.pin ? { pin: options.pin } : {}),
+        log,
+      });
+      try {
+        const result = await session.start();
+        const info = result.info;
+        if (options.json) console.log(JSON.stringify(info, null, 2));
+        else {
+          const rows: [string, unknown][] = [
+            ['modem', `${info.manufacturer} ${info.model} (${info.firmware})`],
+            ['profile', info.profile],
+            ['IMEI', info.imei],
+            ['IMSI', info.imsi],
+            ['ICCID', info.iccid],
+            ['registration', info.registration],
+            ['operator', info.operator],
+            ['signal', info.signalDbm === undefined ? undefined : `${info.signalDbm} dBm`],
+            ['SMS storage', info.storage ? `${info.storage.name} ${info.storage.used}/${info.storage.total}` : undefined],
+            ['indications', info.cnmi],
+          ];
+          for (const [name, value] of rows) console.log(`${name.padEnd(13)} ${value ?? '-'}`);
+        }
+      } catch (error) {
+        fail(EXIT.FAILURE, (error as Error).message);
+      } finally {
+        await session.close();
+      }
+    });
+}

@@ -1,0 +1,77 @@
+import type { Command } from 'commander';
+import { loadConfig, parseConfig, type Config } from '../config/config.js';
+import { checkSmsText } from '../sms/gsm7.js';
+import { BridgeStore } from '../store/bridge-store.js';
+import type { HistoryEntry } from '../store/types.js';
+import { EXIT, fail } from './exit-codes.js';
+
+function configFrom(path?: string): Config {
+  return path ? loadConfig(path) : process.env.SMSBRIDGE_CONFIG ? loadConfig() : parseConfig('{}', 'defaults');
+}
+
+export function registerStoreCommands(program: Command): void {
+  program
+    .command('send')
+    .description('queue an SMS for the running bridge to send (to 000 unless --to); it is sent within seconds')
+    .argument('<text>', 'the message: one SMS, at most 160 GSM-7 characters')
+    .option('--to <number>', 'recipient (default: sms.replyTo from the configuration, 000)')
+    .option('-c, --config <file>', 'YAML configuration (for the store path)')
+    .option('--db <path>', 'store path (overrides the configuration)')
+    .addHelpText('after', '\nExit codes: 0 queued, 1 the text cannot be sent as one SMS, 2 bad arguments or configuration.')
+    .action((text: string, options: { to?: string; config?: string; db?: string }) => {
+      let config: Config;
+      try {
+        config = configFrom(options.config);
+      } catch (error) {
+        return fail(EXIT.USAGE, (error as Error).message);
+      }
+      const to = options.to ?? config.sms.replyTo;
+      if (!/^\+?[0-9]{1,20}$/.test(to)) return fail(EXIT.USAGE, `--to ${JSON.stringify(to)} is not a phone number`);
+      const check = checkSmsText(text);
+      if (!check.ok) return fail(EXIT.FAILURE, check.message);
+      const store = BridgeStore.open(options.db ?? config.store.path);
+      try {
+        const { id } = store.enqueueOutbound({ to, text });
+        console.log(`queued #${id} to ${to} (${check.units} septets)`);
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('history')
+    .description('list recent commands and replies from the store, newest first')
+    .option('-n, --limit <n>', 'how many entries', (v) => Number(v), 20)
+    .option('--direction <dir>', 'inbound or outbound')
+    .option('--json', 'one JSON object per line')
+    .option('-c, --config <file>', 'YAML configuration (for the store path)')
+    .option('--db <path>', 'store path (overrides the configuration)')
+    .action((options: { limit: number; direction?: string; json?: boolean; config?: string; db?: string }) => {
+      if (!Number.isInteger(options.limit) || options.limit <= 0) return fail(EXIT.USAGE, '--limit must be a positive integer');
+      if (options.direction && !['inbound', 'outbound'].includes(options.direction)) return fail(EXIT.USAGE, '--direction must be inbound or outbound');
+      let config: Config;
+      try {
+        config = configFrom(options.config);
+      } catch (error) {
+        return fail(EXIT.USAGE, (error as Error).message);
+      }
+      const store = BridgeStore.open(options.db ?? config.store.path);
+      try {
+        const entries = store.history({ limit: options.limit, ...(options.direction ? { direction: options.direction as 'inbound' | 'outbound' } : {}) });
+        for (const entry of entries) console.log(options.json ? JSON.stringify(entry) : describe(entry));
+        if (!options.json) {
+          const stats = store.stats();
+          console.log(`-- ${entries.length} shown; uncertain resends so far: ${stats.uncertainRetries}; duplicates ignored: ${stats.duplicates}`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+}
+
+function describe(entry: HistoryEntry): string {
+  const at = entry.at.toISOString().replace('T', ' ').slice(0, 19);
+  if (entry.direction === 'inbound') return `${at}  ◀ #${entry.id} from ${entry.sender} [${entry.state}] ${entry.text}`;
+  const mr = entry.messageReference === null ? '' : ` mr=${entry.messageReference}`;
+  return `${at}  ▶ #${entry.id} to ${entry.to} [${entry.status}${mr}] ${entry.text}`;
+}

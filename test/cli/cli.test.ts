@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPtyLink, type PtyLink } from '../../src/sim/pty-link.js';
+import { VirtualModem } from '../../src/sim/virtual-modem.js';
+import { cliArgs } from '../helpers/cli.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/transcripts/${name}`, import.meta.url));
+
+function smsbridge(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, cliArgs(...args), { timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let dir: string;
+let modem: VirtualModem;
+let link: PtyLink;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'smsbridge-cli-'));
+  modem = new VirtualModem({ profile: 'quectel' });
+  link = await startPtyLink({ modem, link: join(dir, 'ttySIM') });
+});
+afterAll(async () => {
+  await link.close();
+  modem.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('smsbridge CLI', () => {
+  it('replay prints writes, frames, URCs and results of a transcript', async () => {
+    const { code, stdout } = await smsbridge('replay', fixture('08-huawei-e303-cmti-inside-command.at'));
+    expect(code).toBe(0);
+    expect(stdout).toContain('URC CMTI {"storage":"ME","index":0}');
+    expect(stdout).toContain('= AT+CPIN? → OK ["+CPIN: READY"]');
+  });
+
+  it('replay of a missing file exits 2 with a clear message', async () => {
+    const { code, stderr } = await smsbridge('replay', join(dir, 'nope.at'));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/cannot read .*nope\.at/);
+  });
+
+  it('at sends commands to a port and prints the answers', async () => {
+    const { code, stdout } = await smsbridge('at', '--port', link.link!, 'AT+CGMI', 'AT+CSQ');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Quectel');
+    expect(stdout).toContain('+CSQ: 20,99');
+  });
+
+  it('at exits 3 when the port cannot be opened', async () => {
+    const { code, stderr } = await smsbridge('at', '--port', join(dir, 'no-such-tty'), 'AT');
+    expect(code).toBe(3);
+    expect(stderr).toContain('cannot open');
+  });
+
+  it('info initialises the modem and prints identity, signal and storage', async () => {
+    const { code, stdout } = await smsbridge('info', '--port', link.link!);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/IMEI\s+\d{15}/);
+    expect(stdout).toMatch(/signal\s+-\d+ dBm/);
+    expect(stdout).toMatch(/SMS storage\s+SM \d+\/\d+/);
+  });
+
+  it('send queues a message in the store and history lists it; an oversize one is refused with exit 1', async () => {
+    const db = join(dir, 'send.db');
+    const queued = await smsbridge('send', '--db', db, 'hello 000');
+    expect(queued).toMatchObject({ code: 0 });
+    expect(queued.stdout).toMatch(/^queued #1 to 000/);
+    const refused = await smsbridge('send', '--db', db, 'x'.repeat(161));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('161 septets');
+    const history = await smsbridge('history', '--db', db, '--json');
+    const rows = history.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; status: string });
+    expect(rows).toEqual([expect.objectContaining({ text: 'hello 000', status: 'queued' })]);
+  });
+
+  it('run refuses an invalid configuration with exit 2 and names the path', async () => {
+    const config = join(dir, 'bad.yaml');
+    writeFileSync(config, 'sms:\n  mode: binary\nallow: [000]\n');
+    const { code, stderr } = await smsbridge('run', '--config', config);
+    expect(code).toBe(2);
+    expect(stderr).toContain('sms.mode');
+    expect(stderr).toContain('allow.0');
+  });
+});
