@@ -25,7 +25,12 @@ export class TranscriptResponder {
     ready: (s) => this.#ready.next(s),
   };
 
-  constructor(file: string, overrides: Record<string, string> = {}) {
+  constructor(
+    file: string,
+    overrides: Record<string, string> = {},
+    /** Answers writes the transcript never saw (default: OK, or the prompt for a send). */
+    private readonly fallback?: (written: string) => string | undefined,
+  ) {
     const transcript = parseTranscript(readFileSync(new URL(`../../fixtures/transcripts/${file}`, import.meta.url), 'utf8'));
     let key: string | undefined;
     for (const entry of transcript.entries) {
@@ -57,6 +62,11 @@ export class TranscriptResponder {
     const list = this.#answers.get(written);
     if (!list || list.length === 0) {
       this.unknown.push(written);
+      const answer = this.fallback?.(written);
+      if (answer !== undefined) {
+        this.emit(answer);
+        return;
+      }
       const prompt = /^AT\+CMG[SW]=/.test(written);
       this.emit(written.endsWith('\x1a') ? '\r\n+CMGS: 0\r\n\r\nOK\r\n' : prompt ? '\r\n> ' : '\r\nOK\r\n');
       return;

@@ -33,7 +33,7 @@ function setup(modemOptions: VirtualModemOptions = {}, sessionOptions: Partial<S
   const messages: IncomingSms[] = [];
   sms.incoming$.subscribe((m) => {
     messages.push(m);
-    void m.ack();
+    m.ack().catch(() => undefined);
   });
   sms.start();
   cleanup.push(() => session.close(), () => sms.stop(), () => modem.dispose());
