@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { BridgeEvent } from '../bridge/bridge.js';
@@ -84,7 +84,7 @@ export function registerRunCommand(program: Command): void {
           config,
           open,
           log,
-          ...(options.trace ? { tracePath: options.trace } : {}),
+          ...(options.trace ? { tracePath: options.trace } : config.log.trace ? { tracePath: join(dirname(config.store.path), 'smsbridge-trace.at') } : {}),
           ...(options.demo ? { routes: DEMO_ROUTES } : {}),
         });
       } catch (error) {
