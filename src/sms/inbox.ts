@@ -4,6 +4,7 @@ import { BridgeError, isBridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { decodePdu } from './pdu.js';
 import { parseCdsPduHeader, parseCmtPduHeader } from './pdu-mode-header.js';
+import { Reassembler } from './reassembler.js';
 import type { SerialLock } from './serial-lock.js';
 import { cmgd, cmgl, cmgr, cnma, type SmsMode } from './sms-commands.js';
 import type { StorageSelector } from './storage-selector.js';
@@ -30,6 +31,9 @@ export interface InboxOptions {
   storage: StorageSelector;
   log?: Logger;
   onStatusReport: (report: StatusReportRecord) => void;
+  /** How long the parts of a concatenated message wait for the rest (default 10 minutes). */
+  concatTimeoutMs?: number;
+  clock?: () => number;
 }
 
 /**
@@ -45,11 +49,17 @@ export class Inbox {
   readonly #inHand = new Set<string>();
   #needsAck = false;
 
+  readonly #parts: Reassembler<IncomingSms>;
+  readonly #now: () => number;
+  #expiry?: NodeJS.Timeout;
+
   readonly incoming$: Observable<IncomingSms> = this.#incoming.asObservable();
 
   constructor(options: InboxOptions) {
     this.#options = options;
     this.#log = options.log ?? silentLogger;
+    this.#parts = new Reassembler(options.concatTimeoutMs ?? 600_000);
+    this.#now = options.clock ?? Date.now;
   }
 
   /** Called with every URC; handles the ones about messages. */
@@ -94,7 +104,48 @@ export class Inbox {
   }
 
   complete(): void {
+    clearTimeout(this.#expiry);
     this.#incoming.complete();
+  }
+
+  /** Hands a message out, joining the parts of a concatenated one first. */
+  #emit(message: IncomingSms): void {
+    const assembled = this.#parts.add(message, this.#now());
+    if (assembled?.kind === 'complete') {
+      const [first, ...rest] = assembled.parts;
+      if (rest.length === 0) this.#incoming.next(first!);
+      else {
+        const { udh: _udh, ...whole } = first!;
+        this.#incoming.next({
+          ...whole,
+          text: assembled.text,
+          source: assembled.parts.map((p) => p.source).join('+'),
+          ack: async () => {
+            for (const part of assembled.parts) await part.ack();
+          },
+        });
+      }
+    }
+    if (this.#parts.pending > 0 && !this.#expiry) {
+      this.#expiry = setTimeout(() => this.#expire(), (this.#options.concatTimeoutMs ?? 600_000) / 4);
+      this.#expiry.unref?.();
+    }
+  }
+
+  #expire(): void {
+    this.#expiry = undefined;
+    for (const expired of this.#parts.expire(this.#now())) {
+      const first = expired.parts[0]!;
+      this.#log.warn(
+        { sender: first.sender, have: expired.parts.length, of: first.udh?.total },
+        'a concatenated message stayed incomplete: handing out its parts one by one so they do not clog storage',
+      );
+      for (const part of expired.parts) this.#incoming.next(part);
+    }
+    if (this.#parts.pending > 0) {
+      this.#expiry = setTimeout(() => this.#expire(), (this.#options.concatTimeoutMs ?? 600_000) / 4);
+      this.#expiry.unref?.();
+    }
   }
 
   #readStored(storage: string, index: number): Promise<void> {
@@ -133,7 +184,7 @@ export class Inbox {
     if (this.#inHand.has(key)) return false;
     this.#inHand.add(key);
     let acked = false;
-    this.#incoming.next({
+    this.#emit({
       ...record,
       storage,
       index,
@@ -162,7 +213,7 @@ export class Inbox {
       return;
     }
     const needsAck = this.#needsAck;
-    this.#incoming.next({
+    this.#emit({
       ...record,
       source: 'CMT',
       ack: async () => {

@@ -15,6 +15,8 @@ export interface SmsServiceOptions {
   log?: Logger;
   clock?: () => Date;
   outbox?: Pick<OutboxOptions, 'attempts' | 'sleep' | 'sendTimeoutMs'>;
+  /** How long the parts of a concatenated message wait for the rest (default 10 minutes). */
+  concatTimeoutMs?: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export class SmsService {
       lock,
       storage,
       ...(options.log ? { log: options.log } : {}),
+      ...(options.concatTimeoutMs ? { concatTimeoutMs: options.concatTimeoutMs } : {}),
       onStatusReport: (report) => this.#outbox.onStatusReport(report),
     });
     this.incoming$ = this.#inbox.incoming$;
