@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPtyLink, type PtyLink } from '../../src/sim/pty-link.js';
 import { VirtualModem } from '../../src/sim/virtual-modem.js';
 import { cliArgs } from '../helpers/cli.js';
+import { detectPort } from '../../src/modem/port-detect.js';
+import { probeAt } from '../../src/cli/open-port.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/transcripts/${name}`, import.meta.url));
 
@@ -79,6 +81,19 @@ describe('smsbridge CLI', () => {
     const history = await smsbridge('history', '--db', db, '--json');
     const rows = history.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; status: string });
     expect(rows).toEqual([expect.objectContaining({ text: 'hello 000', status: 'queued' })]);
+  });
+
+  it('port detection probes candidates with AT over serialport and picks the simulator port that answers', async () => {
+    const silent = join(dir, 'not-a-tty');
+    writeFileSync(silent, '');
+    const { found, tried } = await detectPort((path) => probeAt(path, 115200, 500), {
+      candidates: [
+        { path: silent, tty: 'ttyUSB0', reason: 'test: a file, not a modem', rank: 0 },
+        { path: link.link!, tty: 'ttyUSB2', reason: 'test: the simulator', rank: 0 },
+      ],
+    });
+    expect(tried.map((t) => t.answered)).toEqual([false, true]);
+    expect(found?.path).toBe(link.link);
   });
 
   it('run refuses an invalid configuration with exit 2 and names the path', async () => {
