@@ -240,7 +240,8 @@ export class AtChannel {
 
   #onData(chunk: Buffer): void {
     this.#traffic$.next({ direction: 'rx', bytes: chunk, at: this.#clock() });
-    if (this.#log.isLevelEnabled('trace')) this.#log.trace(`« ${escapeBytes(chunk)}`);
+    // Redacted, reads show only their size: SMS texts arrive inside +CMGR/+CMGL/+CMT answers.
+    if (this.#log.isLevelEnabled('trace')) this.#log.trace(`« ${this.#redact ? `<${chunk.length} bytes>` : escapeBytes(chunk)}`);
     for (const frame of this.#framer.push(chunk)) {
       this.#frame$.next(frame);
       this.#route(frame);

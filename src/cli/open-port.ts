@@ -31,5 +31,20 @@ export async function portOpener(port: string, baudRate: number, log: Logger): P
     log.info({ path: found.path, reason: found.reason }, 'modem port detected');
     path = found.path;
   }
-  return { path, open: () => SerialTransport.open({ path, baudRate }) };
+  if (port !== 'auto') return { path, open: () => SerialTransport.open({ path, baudRate }) };
+  // After an unplug the modem may come back under another ttyUSB number (and by-id links can
+  // lag): try the port we had, then detect again.
+  let current = path;
+  const open = async (): Promise<Transport> => {
+    try {
+      return await SerialTransport.open({ path: current, baudRate });
+    } catch (error) {
+      const { found } = await detectPort((candidate) => probeAt(candidate, baudRate));
+      if (!found) throw error;
+      if (found.path !== current) log.info({ from: current, to: found.path }, 'the modem came back on another port');
+      current = found.path;
+      return SerialTransport.open({ path: current, baudRate });
+    }
+  };
+  return { path, open };
 }

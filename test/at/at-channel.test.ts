@@ -228,7 +228,7 @@ describe('AtChannel', () => {
     await next;
   });
 
-  it('logs traffic with direction and escaped control characters, and hides bodies when asked', async () => {
+  it('hides bodies both ways in the traffic log when asked', async () => {
     const log = memoryLogger();
     const { transport, channel } = setup({ log, redactBodies: true });
     const answer = channel.send(at('AT+CMGS="000"', { body: 'secret' }));
@@ -236,7 +236,7 @@ describe('AtChannel', () => {
     transport.receive('\r\n+CMGS: 1\r\n\r\nOK\r\n');
     await answer;
     const traffic = log.entries.filter((e) => e.level === 'trace').map((e) => e.msg);
-    expect(traffic).toEqual(['» AT+CMGS="000"\\r', '« \\r\\n>\\x20', '» <redacted>', '« \\r\\n+CMGS: 1\\r\\n\\r\\nOK\\r\\n']);
+    expect(traffic).toEqual(['» AT+CMGS="000"\\r', '« <4 bytes>', '» <redacted>', '« <18 bytes>']);
   });
 
   describe('timeouts', () => {
@@ -279,5 +279,19 @@ describe('AtChannel', () => {
       expect(isBridgeError(await rejection(answer), 'AT_TIMEOUT')).toBe(true);
       expect(transport.written.map(String)).toEqual(['AT+CMGS="000"\r', 'x\x1a']);
     });
+  });
+});
+
+describe('AtChannel traffic log', () => {
+  it('logs traffic with direction and escaped control characters', async () => {
+    const log = memoryLogger();
+    const transport = new MemoryTransport();
+    const channel = new AtChannel(transport, { log });
+    const answer = channel.send(at('AT+CMGS="000"', { body: 'hi' }));
+    transport.receive('\r\n> ');
+    transport.receive('\r\n+CMGS: 1\r\n\r\nOK\r\n');
+    await answer;
+    const traffic = log.entries.filter((e) => e.level === 'trace').map((e) => e.msg);
+    expect(traffic).toEqual(['» AT+CMGS="000"\\r', '« \\r\\n>\\x20', '» hi\\x1a', '« \\r\\n+CMGS: 1\\r\\n\\r\\nOK\\r\\n']);
   });
 });
