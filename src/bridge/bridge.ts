@@ -49,7 +49,8 @@ const definitelyNotSent = (error: unknown) =>
 /** Refusals no retry will fix (27.005 §3.2.5: 1–127 network, 300–330 ME/SIM errors except busy). */
 const permanent = (error: unknown) =>
   (isBridgeError(error) && error.code.startsWith('SMS_')) ||
-  (isBridgeError(error, 'CMS_ERROR') && error.number !== undefined && ![41, 42, 47, 314, 331, 332, 500, 512, 513, 514, 515].includes(error.number));
+  // 322 memory full passes once the inbox sweeps; the others are congestion, busy or lower layers.
+  (isBridgeError(error, 'CMS_ERROR') && error.number !== undefined && ![41, 42, 47, 314, 322, 331, 332, 500, 512, 513, 514, 515].includes(error.number));
 
 /**
  * The bridge: SMS Commands in, device actions out, replies back — exactly once.
@@ -116,7 +117,9 @@ export class Bridge {
     this.#draining = (async () => {
       do {
         this.#drainAgain = false;
-        await this.#drainOnce();
+        await this.#drainOnce().catch((error: unknown) => {
+          if (!this.#stopped) this.#log.error({ error: (error as Error).message }, 'sending replies failed; retrying later');
+        });
       } while (this.#drainAgain && !this.#stopped);
     })().finally(() => {
       this.#draining = undefined;
@@ -211,6 +214,8 @@ export class Bridge {
       try {
         await this.#sendReply(reply);
       } catch (error) {
+        // Stopping closes the session under a send in flight: the row stays `sending` for the next run.
+        if (this.#stopped) return;
         this.#onSendError(reply, error);
         return; // the modem is unhappy: wait for the next drain
       }

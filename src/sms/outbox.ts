@@ -186,17 +186,27 @@ export class Outbox {
     // Text mode carries plain ASCII safely; ESC would cancel the send at the prompt (27.005 §3.5.1),
     // a CR would open a new prompt line, and '@ $ _' differ between GSM and IRA: those go as PDU.
     const asText = this.#options.mode === 'text' && encoding === 'gsm7' && isTextModeSafe(text) && !/[\r\n]/.test(text);
-    const store = async (command: AtCommand<number>): Promise<number> => {
-      const index = await send(command, opts);
+    const store = async (command: AtCommand<number>, direct: () => Promise<number>): Promise<number> => {
+      let index: number;
+      try {
+        index = await send(command, opts);
+      } catch (error) {
+        // A full storage (+CMS 322) must not hold the reply back: send it directly this once.
+        if (!isBridgeError(error, 'CMS_ERROR') || error.number !== 322) throw error;
+        this.#log.warn('SMS storage is full: sending this reply without storing it first');
+        return direct();
+      }
       viaStorage!.onStored(index);
       return send(cmss(index, timeout), opts);
     };
     if (asText) {
-      return { mr: viaStorage ? await store(cmgwText(to, text)) : await send(cmgsText(to, text, timeout), opts), via: 'text' };
+      const direct = () => send(cmgsText(to, text, timeout), opts);
+      return { mr: viaStorage ? await store(cmgwText(to, text), direct) : await direct(), via: 'text' };
     }
     // Four days of validity (TP-VP 0xAA): the SMSC stops retrying a reply nobody can receive.
     const submit = encodeSubmit({ to, text, encoding, statusReport, validityMinutes: 4 * 24 * 60 });
-    const sendPdu = () => (viaStorage ? store(cmgwPdu(submit.tpduLength, submit.pdu)) : send(cmgsPdu(submit.tpduLength, submit.pdu, timeout), opts));
+    const directPdu = () => send(cmgsPdu(submit.tpduLength, submit.pdu, timeout), opts);
+    const sendPdu = () => (viaStorage ? store(cmgwPdu(submit.tpduLength, submit.pdu), directPdu) : directPdu());
     if (this.#options.mode === 'pdu') return { mr: await sendPdu(), via: 'pdu' };
     await send(cmgf('pdu'), opts);
     try {

@@ -221,4 +221,20 @@ describe('Bridge', () => {
     expect(store.history({ direction: 'outbound' })[0]).toMatchObject({ status: 'sent', storedIndex: 0 });
     expect(sms.slots.size).toBe(0);
   });
+
+  it('stopping while a reply is being sent leaves it for the next run and throws nothing', async () => {
+    const sms = new FakeSms();
+    let reject: (e: Error) => void = () => {};
+    sms.send = () => new Promise((_, r) => (reject = r));
+    const store = BridgeStore.open(':memory:');
+    const { bridge } = setup({ sms, store });
+    sms.deliver('ping');
+    await settle();
+    bridge.stop();
+    store.close();
+    reject(new BridgeError('QUEUE_CLOSED', 'the AT channel was closed'));
+    await settle();
+    expect(store.isOpen).toBe(false);
+  });
 });
+

@@ -27,7 +27,7 @@ export class TranscriptResponder {
 
   constructor(
     file: string,
-    overrides: Record<string, string> = {},
+    overrides: Record<string, string | string[]> = {},
     /** Answers writes the transcript never saw (default: OK, or the prompt for a send). */
     private readonly fallback?: (written: string) => string | undefined,
   ) {
@@ -43,7 +43,9 @@ export class TranscriptResponder {
         this.#answers.get(key)!.at(-1)!.push(entry.bytes);
       }
     }
-    for (const [command, answer] of Object.entries(overrides)) this.#answers.set(command, [[Buffer.from(answer, 'latin1')]]);
+    for (const [command, answer] of Object.entries(overrides)) {
+      this.#answers.set(command, (Array.isArray(answer) ? answer : [answer]).map((a) => [Buffer.from(a, 'latin1')]));
+    }
     this.transport.writes$.subscribe((bytes) => this.#answer(bytes.toString('latin1')));
   }
 

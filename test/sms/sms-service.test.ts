@@ -213,3 +213,42 @@ describe('SmsService refuses bad input before it reaches the modem', () => {
     expect(r.written).not.toContain('AT+CMGD=7\r');
   });
 });
+
+describe('SmsService sending through storage', () => {
+  it('stores the reply (AT+CMGW), reports the index, then sends it from storage (AT+CMSS)', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
+      'AT+CMGW="000"\r': '\r\n> ',
+      'pong\x1a': '\r\n+CMGW: 7\r\n\r\nOK\r\n',
+      'AT+CMSS=7\r': '\r\n+CMSS: 21\r\n\r\nOK\r\n',
+    });
+    const stored: number[] = [];
+    const sent = await service(r, 'text').send('pong', { viaStorage: { onStored: (i) => stored.push(i) } });
+    expect(stored).toEqual([7]);
+    expect(sent.messageReference).toBe(21);
+    expect(r.written).toEqual(['AT+CMGW="000"\r', 'pong\x1a', 'AT+CMSS=7\r']);
+  });
+
+  it('sends directly when the storage is full (+CMS ERROR 322) instead of holding the reply back', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
+      'AT+CMGW="000"\r': '\r\n> ',
+      'pong\x1a': ['\r\n+CMS ERROR: 322\r\n', '\r\n+CMGS: 13\r\n\r\nOK\r\n'],
+    });
+    const stored: number[] = [];
+    const sent = await service(r, 'text').send('pong', { viaStorage: { onStored: (i) => stored.push(i) } });
+    expect(stored).toEqual([]);
+    expect(sent.messageReference).toBe(13);
+    expect(r.written).toEqual(['AT+CMGW="000"\r', 'pong\x1a', 'AT+CMGS="000"\r', 'pong\x1a']);
+  });
+
+  it('reads a stored reply slot as sent, unsent or missing', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
+      'AT+CMGR=1\r': '\r\n+CMGR: "STO SENT","000",,\r\npong\r\n\r\nOK\r\n',
+      'AT+CMGR=2\r': '\r\n+CMGR: "STO UNSENT","000",,\r\npong\r\n\r\nOK\r\n',
+      'AT+CMGR=3\r': '\r\nOK\r\n',
+      'AT+CMGR=4\r': '\r\n+CMS ERROR: 321\r\n',
+    });
+    const sms = service(r, 'text');
+    expect(await Promise.all([1, 2, 3, 4].map((i) => sms.storedState(i)))).toEqual(['sent', 'unsent', 'missing', 'missing']);
+  });
+});
+
