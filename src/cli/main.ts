@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAtCommand } from './at-command.js';
+import { registerCloudCommand } from './cloud-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
+import { registerSandboxCommand } from './sandbox-command.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerModemCommands } from './modem-commands.js';
 import { registerStoreCommands } from './store-commands.js';
@@ -22,5 +24,7 @@ registerModemCommands(program);
 registerReplayCommand(program);
 registerAtCommand(program);
 registerSimCommand(program);
+registerSandboxCommand(program);
+registerCloudCommand(program);
 
 await program.parseAsync(process.argv);

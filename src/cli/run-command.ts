@@ -4,13 +4,13 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { BridgeEvent } from '../bridge/bridge.js';
-import type { Route } from '../dispatch/types.js';
 import { loadConfig, parseConfig, type Config } from '../config/config.js';
 import { isBridgeError } from '../errors.js';
 import type { LogLevel } from '../log.js';
 import { VirtualModem } from '../sim/virtual-modem.js';
 import type { ProfileName } from '../sim/profiles.js';
 import { StreamTransport } from '../transport/stream-transport.js';
+import { DEMO_ROUTES, DEMO_SAMPLES } from './demo.js';
 import { EXIT, fail } from './exit-codes.js';
 import { createLogger } from './logger.js';
 import { portOpener } from './open-port.js';
@@ -26,20 +26,6 @@ interface RunOptions {
   db?: string;
 }
 
-/** Stand-ins for a device agent's actions, so the demo's samples have something to run. */
-const DEMO_ROUTES: Route[] = [
-  {
-    name: 'settings',
-    json: { enable: /^(true|false)$/i },
-    handler: ({ json }) => {
-      const s = json as Record<string, unknown>;
-      return `OK enable=${String(s.enable)} reset=${String(s.reset ?? '-')} when=${String(s.when ?? '-')}`;
-    },
-  },
-  { verb: 'reboot', handler: ({ args }) => `OK rebooting ${args.join(' ') || 'now'} (demo: nothing happens)` },
-];
-
-const SAMPLES = ['ping', 'status', '{"enable":"True", "reset":"False","when":"Immediate"}', 'reboot now'];
 
 export function registerRunCommand(program: Command): void {
   program
@@ -117,10 +103,10 @@ function runDemo(modem: VirtualModem, events$: import('rxjs').Observable<BridgeE
   });
   modem.sent$.subscribe((sms) => say(`  ✉ the network received from the device, for ${sms.to}: ${sms.text}`));
   say('smsbridge demo: the bridge runs on a virtual Quectel modem. Sample SMS Commands from 000:');
-  SAMPLES.forEach((text, i) => setTimeout(() => modem.deliver({ from: '000', text }), 300 * (i + 1)));
+  DEMO_SAMPLES.forEach((text, i) => setTimeout(() => modem.deliver({ from: '000', text }), 300 * (i + 1)));
   setTimeout(() => {
     say('\nType a command and press Enter to send it from 000 (Ctrl-C to stop):');
     const rl = createInterface({ input: process.stdin });
     rl.on('line', (line) => line.trim() && modem.deliver({ from: '000', text: line.trim() }));
-  }, 300 * (SAMPLES.length + 2));
+  }, 300 * (DEMO_SAMPLES.length + 2));
 }

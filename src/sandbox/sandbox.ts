@@ -1,0 +1,127 @@
+/**
+ * The sandbox put together: SQLite state, the API server, the delivery engine and the modems
+ * attached to SIMs. Time comes from `clock` everywhere (the 24-hour and 30-day rules, token
+ * expiry, dates on resources), so tests move it by hand and call `tick()`.
+ */
+import { Subject, type Observable, type Subscription } from 'rxjs';
+import { silentLogger, type Logger } from '../log.js';
+import type { Database } from '../store/sqlite.js';
+import { TokenIssuer, TOKEN_PATH } from './auth.js';
+import { CallbackSender, callbackParams } from './callbacks.js';
+import { CommandStore } from './command-store.js';
+import { ensureAccount, openSandboxDb, type Account } from './db.js';
+import { DeliveryEngine, type Reach } from './delivery.js';
+import { watchMobileOriginated } from './mobile-originated.js';
+import { RegistryStore } from './registry-store.js';
+import type { CommandRecord } from './resources.js';
+import { startApiServer, type ApiServer } from './server.js';
+import type { SimModem } from './sim-modem.js';
+
+export interface SandboxOptions {
+  /** SQLite file; `:memory:` for a throwaway sandbox. */
+  dbPath: string;
+  /** 0 (default) picks a free port; the server listens on 127.0.0.1 only. */
+  port?: number;
+  clock?: () => Date;
+  log?: Logger;
+  /** How often pending commands are retried (default 5000 ms); 0 turns the timer off (tests call tick()). */
+  retryEveryMs?: number;
+  /** Access token lifetime in seconds (default 3600). */
+  tokenTtlS?: number;
+  /** Per webhook call (default 10 s). */
+  webhookTimeoutMs?: number;
+}
+
+export interface Sandbox {
+  /** `http://127.0.0.1:<port>`, the API base URL. */
+  readonly url: string;
+  /** Where clients get tokens (`<url>/api-services/v1/auth/token`). */
+  readonly tokenUrl: string;
+  readonly account: Account;
+  readonly commands: CommandStore;
+  readonly registry: RegistryStore;
+  /** Every MT status change and every MO command as it is recorded. */
+  readonly events$: Observable<CommandRecord>;
+  /** Connects a SIM to its modem: MT commands go to it, what it sends comes back as MO commands. */
+  attach(simSid: string, modem: SimModem): () => void;
+  /** One delivery pass now (retries, 24-hour rule, retention purge). */
+  tick(): void;
+  /** Resolves once every webhook call queued so far has been made. */
+  webhooksIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const clock = options.clock ?? (() => new Date());
+  const log = options.log ?? silentLogger;
+  const db: Database = openSandboxDb(options.dbPath);
+  const account = ensureAccount(db, clock().getTime());
+  const commands = new CommandStore(db, account.sid, clock);
+  const registry = new RegistryStore(db, account.sid, clock);
+  const callbacks = new CallbackSender({ log, ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) });
+  const modems = new Map<string, SimModem>();
+  const events = new Subject<CommandRecord>();
+
+  const reach = (simSid: string): Reach => {
+    const sim = registry.sim(simSid);
+    if (!sim || sim.status !== 'active') return 'inactive';
+    return modems.get(simSid)?.isPlugged ? 'reachable' : 'unreachable';
+  };
+  const changed = (command: CommandRecord) => {
+    log.info({ command: command.sid, status: command.status }, 'SMS Command status changed');
+    events.next(command);
+    if (command.callbackUrl) callbacks.send(command.sid, command.callbackUrl, command.callbackMethod, callbackParams(command, registry.sim(command.simSid)));
+  };
+  const engine = new DeliveryEngine({ commands, reach, modem: (sid) => modems.get(sid), changed, clock, log });
+
+  let closed = false;
+  const tick = () => {
+    if (closed) return;
+    commands.purge();
+    engine.tick();
+  };
+  // Attempts run after the current request has answered, so a new command is seen `queued` first.
+  const soon = () => setImmediate(tick);
+
+  const server: ApiServer = await startApiServer({ commands, registry, queued: soon, tokens: new TokenIssuer(account, clock, options.tokenTtlS), log }, options.port ?? 0);
+  const retryEvery = options.retryEveryMs ?? 5000;
+  const timer = retryEvery > 0 ? setInterval(tick, retryEvery) : undefined;
+  timer?.unref();
+  // Commands left pending by a previous run carry on.
+  soon();
+
+  return {
+    url: server.url,
+    tokenUrl: `${server.url}${TOKEN_PATH}`,
+    account,
+    commands,
+    registry,
+    events$: events.asObservable(),
+    attach(simSid, modem) {
+      if (modems.has(simSid)) throw new Error(`SIM ${simSid} already has a modem`);
+      modems.set(simSid, modem);
+      const subscriptions: Subscription[] = [
+        watchMobileOriginated(simSid, modem, { commands, registry, callbacks, log, recorded: (c) => events.next(c) }),
+        // A modem coming back is the network seeing the SIM attach: try its commands now.
+        modem.plug$.subscribe((plugged) => plugged && soon()),
+      ];
+      soon();
+      return () => {
+        subscriptions.forEach((s) => s.unsubscribe());
+        if (modems.get(simSid) === modem) modems.delete(simSid);
+        engine.forget(modem);
+      };
+    },
+    tick,
+    webhooksIdle: () => callbacks.idle(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (timer) clearInterval(timer);
+      await server.close();
+      await callbacks.idle();
+      events.complete();
+      db.close();
+    },
+  };
+}
