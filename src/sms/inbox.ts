@@ -4,6 +4,8 @@ import { BridgeError, isBridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { decodePdu } from './pdu.js';
 import { parseCdsPduHeader, parseCmtPduHeader } from './pdu-mode-header.js';
+import { at, valuesOf } from '../at/command.js';
+import { parseCpmsUsage } from '../modem/parsers.js';
 import { Reassembler } from './reassembler.js';
 import type { SerialLock } from './serial-lock.js';
 import { cmgd, cmgl, cmgr, cnma, type SmsMode } from './sms-commands.js';
@@ -33,6 +35,12 @@ export interface InboxOptions {
   onStatusReport: (report: StatusReportRecord) => void;
   /** How long the parts of a concatenated message wait for the rest (default 10 minutes). */
   concatTimeoutMs?: number;
+  /**
+   * Safety net, not polling: how often to look at the storage counters (one AT+CPMS?) in case a
+   * +CMTI never came — a full storage silences it on many modems, and URCs are lost while DTR is
+   * low (modem-quirks.md §4). Default 5 minutes; 0 turns it off.
+   */
+  storageCheckMs?: number;
   clock?: () => number;
 }
 
@@ -52,6 +60,7 @@ export class Inbox {
   readonly #parts: Reassembler<IncomingSms>;
   readonly #now: () => number;
   #expiry?: NodeJS.Timeout;
+  #storageCheck?: NodeJS.Timeout;
 
   readonly incoming$: Observable<IncomingSms> = this.#incoming.asObservable();
 
@@ -86,6 +95,7 @@ export class Inbox {
   /** Called each time the modem is ready: settings were (re)applied, storage may hold messages. */
   onReady(settings: { storage?: string; needsAck: boolean }): void {
     this.#options.storage.reset(settings.storage);
+    this.#armStorageCheck();
     this.#needsAck = settings.needsAck;
     void this.#guard('sweep', () => this.sweep());
   }
@@ -105,7 +115,29 @@ export class Inbox {
 
   complete(): void {
     clearTimeout(this.#expiry);
+    clearInterval(this.#storageCheck);
     this.#incoming.complete();
+  }
+
+  #armStorageCheck(): void {
+    const every = this.#options.storageCheckMs ?? 300_000;
+    if (every <= 0 || this.#storageCheck) return;
+    this.#storageCheck = setInterval(() => void this.#guard('storage check', () => this.#checkStorage()), every);
+    this.#storageCheck.unref?.();
+  }
+
+  /** Sweeps when the storage holds messages nobody announced. */
+  async #checkStorage(): Promise<void> {
+    const waiting = await this.#options.lock.run(async () => {
+      const answer = await this.#options.modem.send(at('AT+CPMS?'));
+      const usage = parseCpmsUsage(valuesOf(answer, '+CPMS:')[0] ?? '');
+      const home = usage.find((u) => u.storage === this.#options.storage.home) ?? usage[0];
+      return home ? home.used : 0;
+    });
+    if (waiting > this.#inHand.size) {
+      this.#log.warn({ waiting, inHand: this.#inHand.size }, 'messages are stored that no +CMTI announced: sweeping');
+      await this.sweep();
+    }
   }
 
   /** Hands a message out, joining the parts of a concatenated one first. */

@@ -17,6 +17,8 @@ export interface SmsServiceOptions {
   outbox?: Pick<OutboxOptions, 'attempts' | 'sleep' | 'sendTimeoutMs'>;
   /** How long the parts of a concatenated message wait for the rest (default 10 minutes). */
   concatTimeoutMs?: number;
+  /** How often to check the storage counters for messages no URC announced (default 5 minutes; 0: never). */
+  storageCheckMs?: number;
 }
 
 /**
@@ -55,6 +57,7 @@ export class SmsService {
       storage,
       ...(options.log ? { log: options.log } : {}),
       ...(options.concatTimeoutMs ? { concatTimeoutMs: options.concatTimeoutMs } : {}),
+      ...(options.storageCheckMs === undefined ? {} : { storageCheckMs: options.storageCheckMs }),
       onStatusReport: (report) => this.#outbox.onStatusReport(report),
     });
     this.incoming$ = this.#inbox.incoming$;

@@ -29,7 +29,7 @@ function setup(modemOptions: VirtualModemOptions = {}, sessionOptions: Partial<S
     sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
     ...sessionOptions,
   });
-  const sms = new SmsService({ modem: session, mode: 'text', defaultRecipient: '000' });
+  const sms = new SmsService({ modem: session, mode: 'text', defaultRecipient: '000', storageCheckMs: 200 });
   const messages: IncomingSms[] = [];
   sms.incoming$.subscribe((m) => {
     messages.push(m);
@@ -119,7 +119,8 @@ describe('ModemSession on the virtual modem', () => {
     await sms.sweep(); // let the start-up sweep (long timeout) finish first
     modem.silence(true);
     const unresponsive = firstValueFrom(session.state$.pipe(filter((s) => s === 'unresponsive')));
-    for (let i = 0; i < 3; i++) await session.send({ text: 'AT+CSQ' }).catch(() => undefined);
+    // Not awaited one by one: once the session is unresponsive, sends wait for it to recover.
+    for (let i = 0; i < 3; i++) session.send({ text: 'AT+CSQ' }).catch(() => undefined);
     await unresponsive;
     modem.silence(false);
     await readyAgain(session);
@@ -153,4 +154,14 @@ describe('ModemSession on the virtual modem', () => {
     await expect(session.start()).rejects.toMatchObject({ code: 'SIM_PIN_WRONG' });
     expect(modem.stats.commands['+CPIN']).toBe(2);
   });
+
+  it('finds messages held behind a full storage that no +CMTI announced, by its storage check', async () => {
+    const { session, modem, messages } = setup({ profile: 'quectel' });
+    await session.start();
+    modem.fillStorage();
+    modem.deliver({ from: '000', text: 'behind a full SIM' });
+    await until(() => messages.some((m) => m.text === 'behind a full SIM'), 'the held message');
+    expect(messages.filter((m) => m.text === 'behind a full SIM')).toHaveLength(1);
+  });
 });
+
