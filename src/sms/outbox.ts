@@ -191,9 +191,12 @@ export class Outbox {
       try {
         index = await send(command, opts);
       } catch (error) {
-        // A full storage (+CMS 322) must not hold the reply back: send it directly this once.
-        if (!isBridgeError(error, 'CMS_ERROR') || error.number !== 322) throw error;
-        this.#log.warn('SMS storage is full: sending this reply without storing it first');
+        // A full storage (322), or a modem that cannot store for sending (302–305, or plain ERROR),
+        // must not hold the reply back: send it directly this once.
+        const storageRefused =
+          (isBridgeError(error, 'CMS_ERROR') && [302, 303, 304, 305, 320, 322].includes(error.number ?? -1)) || isBridgeError(error, 'AT_ERROR');
+        if (!storageRefused) throw error;
+        this.#log.warn({ error: (error as Error).message }, 'could not store the reply: sending it without storing it first');
         return direct();
       }
       viaStorage!.onStored(index);

@@ -240,6 +240,15 @@ describe('SmsService sending through storage', () => {
     expect(r.written).toEqual(['AT+CMGW="000"\r', 'pong\x1a', 'AT+CMGS="000"\r', 'pong\x1a']);
   });
 
+  it('sends directly when the modem cannot store messages for sending (+CMS ERROR 303, plain ERROR)', async () => {
+    for (const refusal of ['\r\n+CMS ERROR: 303\r\n', '\r\nERROR\r\n']) {
+      const r = new TranscriptResponder('04-quectel-send-text-to-000.at', { 'AT+CMGW="000"\r': refusal });
+      const sent = await service(r, 'text').send('pong', { viaStorage: { onStored: () => undefined } });
+      expect(sent.messageReference).toBe(13);
+      expect(r.written).toEqual(['AT+CMGW="000"\r', 'AT+CMGS="000"\r', 'pong\x1a']);
+    }
+  });
+
   it('reads a stored reply slot as sent, unsent or missing', async () => {
     const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
       'AT+CMGR=1\r': '\r\n+CMGR: "STO SENT","000",,\r\npong\r\n\r\nOK\r\n',
