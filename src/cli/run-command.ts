@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { BridgeEvent } from '../bridge/bridge.js';
-import { loadConfig, parseConfig, type Config } from '../config/config.js';
+import { loadConfig, type Config } from '../config/config.js';
 import { isBridgeError } from '../errors.js';
 import type { LogLevel } from '../log.js';
 import { VirtualModem } from '../sim/virtual-modem.js';
@@ -42,7 +42,7 @@ export function registerRunCommand(program: Command): void {
     .action(async (options: RunOptions) => {
       let config: Config;
       try {
-        config = options.config ? loadConfig(options.config) : process.env.SMSBRIDGE_CONFIG ? loadConfig() : parseConfig('{}', 'defaults');
+        config = loadConfig(options.config); // the file, else $SMSBRIDGE_CONFIG, else the defaults
       } catch (error) {
         return fail(EXIT.USAGE, (error as Error).message);
       }

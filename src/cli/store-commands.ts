@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
-import { loadConfig, parseConfig, type Config } from '../config/config.js';
+import { loadConfig, type Config } from '../config/config.js';
 import { checkSmsText } from '../sms/gsm7.js';
 import { BridgeStore } from '../store/bridge-store.js';
 import type { HistoryEntry } from '../store/types.js';
 import { EXIT, fail } from './exit-codes.js';
-
-function configFrom(path?: string): Config {
-  return path ? loadConfig(path) : process.env.SMSBRIDGE_CONFIG ? loadConfig() : parseConfig('{}', 'defaults');
-}
 
 export function registerStoreCommands(program: Command): void {
   program
@@ -21,7 +17,7 @@ export function registerStoreCommands(program: Command): void {
     .action((text: string, options: { to?: string; config?: string; db?: string }) => {
       let config: Config;
       try {
-        config = configFrom(options.config);
+        config = loadConfig(options.config);
       } catch (error) {
         return fail(EXIT.USAGE, (error as Error).message);
       }
@@ -51,7 +47,7 @@ export function registerStoreCommands(program: Command): void {
       if (options.direction && !['inbound', 'outbound'].includes(options.direction)) return fail(EXIT.USAGE, '--direction must be inbound or outbound');
       let config: Config;
       try {
-        config = configFrom(options.config);
+        config = loadConfig(options.config);
       } catch (error) {
         return fail(EXIT.USAGE, (error as Error).message);
       }
