@@ -39,7 +39,9 @@ export class AtFramer {
         this.#endLine(frames);
         continue;
       }
-      if (byte === NUL) continue; // padding (Huawei E3131 bodies; modem-quirks.md §3)
+      // NUL padding (Huawei E3131 bodies; modem-quirks.md §3) is dropped at either end of a line;
+      // an inner NUL is kept, because under AT+CSCS="GSM" it is the character '@' (23.038).
+      if (byte === NUL && this.#line.length === 0) continue;
       if (this.#discarding > 0) {
         this.#discarding++;
         continue;
@@ -75,7 +77,9 @@ export class AtFramer {
     }
     if (this.#line.length === 0) return;
     // latin1 maps each byte to one code unit, so nothing is lost before the SMS layer decodes it.
-    const text = Buffer.from(this.#line).toString('latin1');
+    let end = this.#line.length;
+    while (end > 0 && this.#line[end - 1] === NUL) end--;
+    const text = Buffer.from(this.#line.slice(0, end)).toString('latin1');
     this.#line = [];
     if (text.trim() === '') return;
     frames.push({ kind: 'line', text });

@@ -163,5 +163,13 @@ describe('ModemSession on the virtual modem', () => {
     await until(() => messages.some((m) => m.text === 'behind a full SIM'), 'the held message');
     expect(messages.filter((m) => m.text === 'behind a full SIM')).toHaveLength(1);
   });
+
+  it('keeps an @ in a text-mode message (GSM 0x00 under AT+CSCS="GSM")', async () => {
+    const { session, modem, messages } = setup({ profile: 'quectel' });
+    await session.start();
+    modem.deliver({ from: '000', text: 'notify ops@example.com' });
+    await until(() => messages.length === 1, 'the message');
+    expect(messages[0]?.text).toBe('notify ops@example.com');
+  });
 });
 
