@@ -198,7 +198,7 @@ describe('other answers', () => {
     expect(headers.get('access-control-allow-methods')).toContain('POST');
     expect(headers.get('access-control-allow-headers')).toContain('Authorization');
     expect(headers.get('access-control-allow-credentials')).toBe('true');
-    expect(headers.get('access-control-expose-headers')).toBeTruthy();
+    expect(headers.get('access-control-expose-headers')).toBe('Content-Type');
     const preflight = await fetch(`${api.sandbox.url}/v1/SmsCommands`, { method: 'OPTIONS' });
     expect(preflight.status).toBe(204);
   });
