@@ -2,6 +2,7 @@ import { Observable, Subject, Subscription } from 'rxjs';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import type { InboundCommand, Outcome } from '../dispatch/types.js';
 import { isBridgeError } from '../errors.js';
+import { TRANSIENT_CMS } from '../modem/retry.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { IncomingSms } from '../sms/inbox.js';
 import type { OutboundSms, SendOptions, StoredState } from '../sms/outbox.js';
@@ -49,8 +50,8 @@ const definitelyNotSent = (error: unknown) =>
 /** Refusals no retry will fix (27.005 §3.2.5: 1–127 network, 300–330 ME/SIM errors except busy). */
 const permanent = (error: unknown) =>
   (isBridgeError(error) && error.code.startsWith('SMS_')) ||
-  // 322 memory full passes once the inbox sweeps; the others are congestion, busy or lower layers.
-  (isBridgeError(error, 'CMS_ERROR') && error.number !== undefined && ![41, 42, 47, 314, 322, 331, 332, 500, 512, 513, 514, 515].includes(error.number));
+  // 322 memory full passes once the inbox sweeps.
+  (isBridgeError(error, 'CMS_ERROR') && error.number !== undefined && error.number !== 322 && !TRANSIENT_CMS.has(error.number));
 
 /**
  * The bridge: SMS Commands in, device actions out, replies back — exactly once.

@@ -25,6 +25,10 @@ export interface SessionOptions extends InitOptions {
   reconnectDelayMs?: (attempt: number) => number;
 }
 
+/** SIM lock problems no retry may touch: three wrong PINs lock the SIM behind its PUK. */
+const SIM_LOCK_CODES: readonly string[] = ['SIM_PIN_REQUIRED', 'SIM_PIN_WRONG', 'SIM_PUK_REQUIRED'];
+const isSimLockError = (error: unknown): boolean => isBridgeError(error) && SIM_LOCK_CODES.includes(error.code);
+
 /** Boot URCs that mean the modem restarted when they arrive after init (modem-quirks.md §5). */
 const isRestartSign = (urc: Urc) =>
   (urc.type === 'BOOT' && urc.stage !== 'phonebook-ready') || (urc.type === 'CFUN' && urc.fun === 1);
@@ -89,8 +93,8 @@ export class ModemSession {
         return await this.#initialise();
       } catch (error) {
         // A modem still booting or out of step answers oddly; only SIM lock problems are final.
-        const fatal = !isBridgeError(error) || ['SIM_PIN_REQUIRED', 'SIM_PIN_WRONG', 'SIM_PUK_REQUIRED', 'PORT_CLOSED', 'PORT_OPEN_FAILED'].includes(error.code);
-        if (fatal || attempt >= 3 || this.#closed) throw error;
+        if (!isBridgeError(error) || isSimLockError(error) || error.code === 'PORT_CLOSED' || error.code === 'PORT_OPEN_FAILED') throw error;
+        if (attempt >= 3 || this.#closed) throw error;
         this.#log.warn({ attempt, error: error.message }, 'init failed; trying again');
         await this.#sleep(1000 * attempt);
       }
@@ -192,7 +196,7 @@ export class ModemSession {
 
   #onInitFailure(error: unknown): void {
     if (this.#closed) return;
-    if (isBridgeError(error) && ['SIM_PIN_REQUIRED', 'SIM_PIN_WRONG', 'SIM_PUK_REQUIRED'].includes(error.code)) {
+    if (isBridgeError(error) && isSimLockError(error)) {
       this.#log.error({ code: error.code }, error.message);
       void this.close();
       return;
@@ -263,7 +267,7 @@ export class ModemSession {
         return;
       } catch (error) {
         if (this.#closed) return;
-        if (isBridgeError(error) && ['SIM_PIN_REQUIRED', 'SIM_PIN_WRONG', 'SIM_PUK_REQUIRED'].includes(error.code)) {
+        if (isSimLockError(error)) {
           this.#onInitFailure(error);
           return;
         }

@@ -11,9 +11,16 @@ export function isTransientNotReady(error: unknown): boolean {
   return false;
 }
 
-/** Send errors worth another try: network congestion and lower-layer failures (27.005 §3.2.5, vendor 512–515). */
+/**
+ * +CMS ERROR numbers that mean "not now" rather than "no": congestion, temporary network failures,
+ * SIM busy, no service, and the vendor range 512–515 (3GPP TS 27.005 §3.2.5; smstools3 modeminit.c).
+ * The one list the outbox (retry) and the bridge (keep the reply queued) both use.
+ */
+export const TRANSIENT_CMS: ReadonlySet<number> = new Set([41, 42, 47, 314, 331, 332, 500, 512, 513, 514, 515]);
+
+/** Send errors worth another try. */
 export function isTransientSendError(error: unknown): boolean {
-  if (isBridgeError(error, 'CMS_ERROR')) return [41, 42, 47, 314, 331, 332, 500, 512, 513, 514, 515].includes(error.number ?? -1);
+  if (isBridgeError(error, 'CMS_ERROR')) return TRANSIENT_CMS.has(error.number ?? -1);
   if (isBridgeError(error, 'CME_ERROR')) return error.number === 14 || error.number === 515;
   return false;
 }

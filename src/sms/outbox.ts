@@ -5,6 +5,7 @@ import { checkSmsText, isTextModeSafe, type TextEncoding } from './gsm7.js';
 import { encodeSubmit } from './pdu.js';
 import type { SerialLock } from './serial-lock.js';
 import type { AtCommand } from '../at/command.js';
+import { isTransientSendError } from '../modem/retry.js';
 import { cmgd, cmgf, cmgr, cmgsPdu, cmgsText, cmgwPdu, cmgwText, cmss, type SmsMode } from './sms-commands.js';
 import type { StorageSelector } from './storage-selector.js';
 import type { SmsModem } from './sms-modem.js';
@@ -59,8 +60,6 @@ export interface OutboxOptions {
   sendTimeoutMs?: number;
 }
 
-const TRANSIENT_CMS = new Set([41, 42, 47, 314, 331, 332, 500, 512, 513, 514, 515]);
-
 /**
  * The outbox: refuses what cannot be sent as one SMS (never truncates), sends in text mode when
  * the text survives it and in PDU mode otherwise, retries transient refusals, and follows each
@@ -111,7 +110,7 @@ export class Outbox {
         if (statusReport) this.#awaitingReport.set(mr, record);
         return { ...record };
       } catch (error) {
-        const transient = isBridgeError(error, 'CMS_ERROR') && TRANSIENT_CMS.has(error.number ?? -1);
+        const transient = isTransientSendError(error);
         if (transient && attempt < attempts) {
           this.#log.warn({ attempt, error: (error as Error).message }, 'send refused for now; retrying');
           await (this.#options.sleep ?? defaultSleep)(1000 * 2 ** (attempt - 1));
