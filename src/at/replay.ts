@@ -1,8 +1,9 @@
-import { firstValueFrom, ReplaySubject, Subject } from 'rxjs';
+import { firstValueFrom, Subject } from 'rxjs';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { escapeBytes, type Transcript, type TranscriptEntry } from '../transcript/transcript.js';
-import type { CloseReason, Transport } from '../transport/transport.js';
+import type { Transport } from '../transport/transport.js';
+import { TransportSignals } from '../transport/transport-signals.js';
 import { AtChannel } from './at-channel.js';
 import { at, CTRL_Z, type AtResponse } from './command.js';
 import type { Frame } from './framer.js';
@@ -16,17 +17,15 @@ type Wire = Extract<TranscriptEntry, { kind: 'host' | 'modem' }>;
  */
 export class ReplayTransport implements Transport {
   readonly #entries: Wire[];
-  readonly #data = new Subject<Buffer>();
-  readonly #close = new ReplaySubject<CloseReason>(1);
+  readonly #signals = new TransportSignals();
   readonly #idle = new Subject<void>();
   #next = 0;
-  #open = true;
   #emitting = false;
   #scheduled = false;
   readonly mismatches: string[] = [];
 
-  readonly data$ = this.#data.asObservable();
-  readonly close$ = this.#close.asObservable();
+  readonly data$ = this.#signals.data$;
+  readonly close$ = this.#signals.close$;
   /** Fires when every modem entry before the next host entry has been delivered and handled. */
   readonly idle$ = this.#idle.asObservable();
 
@@ -35,7 +34,7 @@ export class ReplayTransport implements Transport {
   }
 
   get isOpen(): boolean {
-    return this.#open;
+    return this.#signals.isOpen;
   }
 
   /** The host entry the modem waits for, or undefined at the end. */
@@ -59,7 +58,7 @@ export class ReplayTransport implements Transport {
   }
 
   write(data: Buffer | string): Promise<void> {
-    if (!this.#open) return Promise.reject(new BridgeError('PORT_CLOSED', 'replay transport is closed'));
+    if (!this.isOpen) return Promise.reject(new BridgeError('PORT_CLOSED', 'replay transport is closed'));
     const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
     const expected = this.expected;
     if (expected === undefined || !expected.equals(bytes)) {
@@ -72,11 +71,7 @@ export class ReplayTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    if (!this.#open) return;
-    this.#open = false;
-    this.#close.next({ disconnected: false });
-    this.#close.complete();
-    this.#data.complete();
+    this.#signals.finish({ disconnected: false });
   }
 
   #emitModem(): void {
@@ -87,16 +82,16 @@ export class ReplayTransport implements Transport {
     setImmediate(() => {
       this.#scheduled = false;
       const entry = this.#entries[this.#next];
-      if (entry?.kind === 'modem' && this.#open) {
+      if (entry?.kind === 'modem' && this.isOpen) {
         this.#next++;
-        this.#data.next(entry.bytes);
+        this.#signals.data(entry.bytes);
         this.#emitModem();
         return;
       }
       this.#scheduled = true;
       setImmediate(() => {
         this.#scheduled = false;
-        if (this.#entries[this.#next]?.kind === 'modem' && this.#open) {
+        if (this.#entries[this.#next]?.kind === 'modem' && this.isOpen) {
           this.#emitModem();
           return;
         }

@@ -1,26 +1,25 @@
-import { ReplaySubject, Subject } from 'rxjs';
+import { Subject } from 'rxjs';
 import { BridgeError } from '../errors.js';
 import type { CloseReason, Transport } from './transport.js';
+import { TransportSignals } from './transport-signals.js';
 
 /**
  * An in-memory Transport driven by hand: tests (and benchmarks) see what the host wrote and
  * answer with modem bytes, synchronously, so fake timers and exact ordering just work.
  */
 export class MemoryTransport implements Transport {
-  readonly #data = new Subject<Buffer>();
-  readonly #close = new ReplaySubject<CloseReason>(1);
+  readonly #signals = new TransportSignals();
   readonly #writes = new Subject<Buffer>();
-  #open = true;
   /** Everything the host wrote, one entry per write. */
   readonly written: Buffer[] = [];
 
-  readonly data$ = this.#data.asObservable();
-  readonly close$ = this.#close.asObservable();
+  readonly data$ = this.#signals.data$;
+  readonly close$ = this.#signals.close$;
   /** Each write as it happens, for scripted modems. */
   readonly writes$ = this.#writes.asObservable();
 
   get isOpen(): boolean {
-    return this.#open;
+    return this.#signals.isOpen;
   }
 
   /** What the host wrote so far, as one latin1 string. */
@@ -29,7 +28,7 @@ export class MemoryTransport implements Transport {
   }
 
   write(data: Buffer | string): Promise<void> {
-    if (!this.#open) return Promise.reject(new BridgeError('PORT_CLOSED', 'memory transport is closed'));
+    if (!this.isOpen) return Promise.reject(new BridgeError('PORT_CLOSED', 'memory transport is closed'));
     const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
     this.written.push(bytes);
     this.#writes.next(bytes);
@@ -38,7 +37,7 @@ export class MemoryTransport implements Transport {
 
   /** Delivers modem bytes to the host. */
   receive(data: Buffer | string): void {
-    if (this.#open) this.#data.next(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+    this.#signals.data(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
   }
 
   /** The device goes away, as a USB unplug does. */
@@ -51,11 +50,6 @@ export class MemoryTransport implements Transport {
   }
 
   #finish(reason: CloseReason): void {
-    if (!this.#open) return;
-    this.#open = false;
-    this.#close.next(reason);
-    this.#close.complete();
-    this.#data.complete();
-    this.#writes.complete();
+    if (this.#signals.finish(reason)) this.#writes.complete();
   }
 }

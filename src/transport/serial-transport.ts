@@ -1,7 +1,7 @@
 import { SerialPort } from 'serialport';
-import { ReplaySubject, Subject } from 'rxjs';
 import { BridgeError } from '../errors.js';
 import type { CloseReason, Transport } from './transport.js';
+import { TransportSignals } from './transport-signals.js';
 
 export interface SerialOptions {
   path: string;
@@ -14,13 +14,11 @@ export interface SerialOptions {
  */
 export class SerialTransport implements Transport {
   readonly #port: SerialPort;
-  readonly #data = new Subject<Buffer>();
-  readonly #close = new ReplaySubject<CloseReason>(1);
-  #open = false;
+  readonly #signals = new TransportSignals();
   #closing = false;
 
-  readonly data$ = this.#data.asObservable();
-  readonly close$ = this.#close.asObservable();
+  readonly data$ = this.#signals.data$;
+  readonly close$ = this.#signals.close$;
   readonly path: string;
 
   private constructor(port: SerialPort, path: string) {
@@ -45,11 +43,11 @@ export class SerialTransport implements Transport {
   }
 
   get isOpen(): boolean {
-    return this.#open;
+    return this.#signals.isOpen;
   }
 
   write(data: Buffer | string): Promise<void> {
-    if (!this.#open) return Promise.reject(new BridgeError('PORT_CLOSED', `${this.path} is closed`));
+    if (!this.isOpen) return Promise.reject(new BridgeError('PORT_CLOSED', `${this.path} is closed`));
     return new Promise((resolve, reject) => {
       this.#port.write(data, (error) => {
         if (error) {
@@ -63,14 +61,13 @@ export class SerialTransport implements Transport {
   }
 
   close(): Promise<void> {
-    if (!this.#open) return Promise.resolve();
+    if (!this.isOpen) return Promise.resolve();
     this.#closing = true;
     return new Promise((resolve) => this.#port.close(() => resolve()));
   }
 
   #attach(): void {
-    this.#open = true;
-    this.#port.on('data', (chunk: Buffer) => this.#data.next(chunk));
+    this.#port.on('data', (chunk: Buffer) => this.#signals.data(chunk));
     this.#port.on('error', (error: Error) => {
       if (!this.#port.isOpen) this.#finish({ disconnected: true, error });
     });
@@ -81,10 +78,6 @@ export class SerialTransport implements Transport {
   }
 
   #finish(reason: CloseReason): void {
-    if (!this.#open) return;
-    this.#open = false;
-    this.#close.next(reason);
-    this.#close.complete();
-    this.#data.complete();
+    this.#signals.finish(reason);
   }
 }

@@ -1,32 +1,30 @@
 import { Duplex, PassThrough } from 'node:stream';
-import { ReplaySubject, Subject } from 'rxjs';
 import { BridgeError } from '../errors.js';
 import type { CloseReason, Transport } from './transport.js';
+import { TransportSignals } from './transport-signals.js';
 
 /** A Transport over any Node duplex stream: the simulator's in-process stream, stdio, a socket. */
 export class StreamTransport implements Transport {
   readonly #stream: Duplex;
-  readonly #data = new Subject<Buffer>();
-  readonly #close = new ReplaySubject<CloseReason>(1);
-  #open = true;
+  readonly #signals = new TransportSignals();
 
-  readonly data$ = this.#data.asObservable();
-  readonly close$ = this.#close.asObservable();
+  readonly data$ = this.#signals.data$;
+  readonly close$ = this.#signals.close$;
 
   constructor(stream: Duplex) {
     this.#stream = stream;
-    stream.on('data', (chunk: Buffer | string) => this.#data.next(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, 'latin1')));
+    stream.on('data', (chunk: Buffer | string) => this.#signals.data(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, 'latin1')));
     stream.on('error', (error: Error) => this.#finish({ disconnected: true, error }));
     stream.on('close', () => this.#finish({ disconnected: true }));
     stream.on('end', () => this.#finish({ disconnected: true }));
   }
 
   get isOpen(): boolean {
-    return this.#open;
+    return this.#signals.isOpen;
   }
 
   write(data: Buffer | string): Promise<void> {
-    if (!this.#open) return Promise.reject(new BridgeError('PORT_CLOSED', 'transport is closed'));
+    if (!this.isOpen) return Promise.reject(new BridgeError('PORT_CLOSED', 'transport is closed'));
     return new Promise((resolve, reject) => {
       this.#stream.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data, (error) =>
         error ? reject(new BridgeError('PORT_CLOSED', `write failed: ${error.message}`, { cause: error })) : resolve(),
@@ -35,17 +33,13 @@ export class StreamTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    if (!this.#open) return;
+    if (!this.isOpen) return;
     this.#finish({ disconnected: false });
     this.#stream.end();
   }
 
   #finish(reason: CloseReason): void {
-    if (!this.#open) return;
-    this.#open = false;
-    this.#close.next(reason);
-    this.#close.complete();
-    this.#data.complete();
+    this.#signals.finish(reason);
   }
 }
 
