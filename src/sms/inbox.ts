@@ -158,10 +158,14 @@ export class Inbox {
         });
       }
     }
-    if (this.#parts.pending > 0 && !this.#expiry) {
-      this.#expiry = setTimeout(() => this.#expire(), (this.#options.concatTimeoutMs ?? 600_000) / 4);
-      this.#expiry.unref?.();
-    }
+    this.#armExpiry();
+  }
+
+  /** Looks again for stale parts while some wait, a quarter of the timeout from now. */
+  #armExpiry(): void {
+    if (this.#parts.pending === 0 || this.#expiry) return;
+    this.#expiry = setTimeout(() => this.#expire(), (this.#options.concatTimeoutMs ?? 600_000) / 4);
+    this.#expiry.unref?.();
   }
 
   #expire(): void {
@@ -174,10 +178,7 @@ export class Inbox {
       );
       for (const part of expired.parts) this.#incoming.next(part);
     }
-    if (this.#parts.pending > 0) {
-      this.#expiry = setTimeout(() => this.#expire(), (this.#options.concatTimeoutMs ?? 600_000) / 4);
-      this.#expiry.unref?.();
-    }
+    this.#armExpiry();
   }
 
   #readStored(storage: string, index: number): Promise<void> {
