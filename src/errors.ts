@@ -52,6 +52,12 @@ export class BridgeError extends Error {
   }
 }
 
+/**
+ * With a code, the guard narrows to an error of that code only, so `!isBridgeError(e, 'AT_TIMEOUT')`
+ * still leaves `e` possibly a BridgeError of another code.
+ */
+export function isBridgeError(value: unknown): value is BridgeError;
+export function isBridgeError<C extends BridgeErrorCode>(value: unknown, code: C): value is BridgeError & { readonly code: C };
 export function isBridgeError(value: unknown, code?: BridgeErrorCode): value is BridgeError {
   return value instanceof BridgeError && (code === undefined || value.code === code);
 }
