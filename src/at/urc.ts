@@ -76,7 +76,7 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
   { name: '+CFUN', pattern: /^\+CFUN:\s*(\d+)\s*$/, parse: (m, line) => ({ type: 'CFUN', fun: Number(m[1]), line }) },
   // Boot stages (modem-quirks.md §5): Quectel RDY / +QIND: SMS DONE, SIMCom SMS DONE / PB DONE,
   // SIM800 SMS Ready / Call Ready, u-blox +READY / +PBREADY.
-  { name: 'RDY', pattern: /^(RDY|\+READY)$/, parse: boot('ready') },
+  { name: 'RDY', pattern: /^(RDY|\+READY|\^SYSSTART)$/, parse: boot('ready') },
   { name: 'SMS DONE', pattern: /^(\+QIND:\s*)?(SMS DONE|SMS Ready)$/i, parse: boot('sms-ready') },
   { name: 'PB DONE', pattern: /^(\+QIND:\s*)?(PB DONE)$|^\+PBREADY$/i, parse: boot('phonebook-ready') },
   { name: 'Call Ready', pattern: /^Call Ready$/i, parse: boot('call-ready') },

@@ -46,6 +46,8 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
     ...(config.secrets.pin ? { pin: config.secrets.pin.reveal() } : {}),
     log,
     channel: { redactBodies: config.log.redactPayloads },
+    settingsCheckMs: config.supervision.settingsCheckMs,
+    ...(config.supervision.maxOfflineMs > 0 ? { maxOfflineMs: config.supervision.maxOfflineMs } : {}),
     ...(options.tracePath
       ? {
           onChannel: (channel) => {

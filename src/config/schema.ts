@@ -14,6 +14,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
 const positiveNumber = z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' });
 const positiveInt = z.number({ error: 'expected a positive whole number' }).int({ error: 'expected a positive whole number' }).positive({ error: 'expected a positive whole number' });
+const nonNegativeInt = z.number({ error: 'expected a whole number of 0 or more' }).int({ error: 'expected a whole number of 0 or more' }).nonnegative({ error: 'expected a whole number of 0 or more' });
 const text = z.string({ error: 'expected a string' }).min(1, { error: 'expected a non-empty string' });
 const bool = z.boolean({ error: 'expected true or false' });
 // YAML reads 000 as the number 0 and 0123 as 123: numbers are refused, not converted.
@@ -106,6 +107,14 @@ export const configSchema = z
         level: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
         trace: bool.default(false),
         redactPayloads: bool.default(false),
+      })
+      .prefault({}),
+    supervision: z
+      .strictObject({
+        // docs/supervision.md: the worst unanswered time after a silent reset is this plus a few seconds.
+        settingsCheckMs: nonNegativeInt.default(30_000),
+        // 0: never give up; otherwise exit with code 4 (systemd restarts the service) after this long away.
+        maxOfflineMs: nonNegativeInt.default(0),
       })
       .prefault({}),
     dispatcher: z

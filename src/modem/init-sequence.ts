@@ -63,7 +63,7 @@ export interface InitResult {
 }
 
 /**
- * Brings a modem from "just opened" (or "just rebooted") to ready for SMS, with the fewest
+ * Brings a modem that answers AT, just opened or just rebooted, to ready for SMS, with the fewest
  * commands that make the settings certain. Returns what it learned and chose.
  */
 export async function initialise(channel: AtChannel, options: InitOptions): Promise<InitResult> {
@@ -90,7 +90,7 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
   const value = (response: AtResponse | undefined, prefix: string): string | undefined =>
     response ? (valuesOf(response, prefix)[0] ?? bare(response)) : undefined;
 
-  await synchronise(channel, sleep);
+  // The session has had an OK to ESC + AT before calling this (its `waiting` state).
   await send(at('ATE0')); // the channel tolerates echo, but less traffic is less to go wrong
   await optional('AT+CMEE=1'); // numeric errors; the channel maps verbose ones anyway
 
@@ -175,30 +175,6 @@ export async function refreshNetwork(channel: AtChannel, info: ModemInfo): Promi
   const cops = await quiet('AT+COPS?', '+COPS:');
   const operator = cops === undefined ? undefined : parseCops(cops);
   if (operator !== undefined) info.operator = operator;
-}
-
-/**
- * Gets the modem's attention: ESC leaves a `> ` prompt a previous run left open (gammu does the
- * same: "Escaping SMS mode"), then AT until it answers (a modem may still be booting).
- */
-async function synchronise(channel: AtChannel, sleep: (ms: number) => Promise<void>): Promise<void> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await channel.writeRaw('\x1b');
-    // A modem left in a prompt answers the ESC (often with OK). Let that answer arrive with no
-    // command in flight, where the channel drops it, or it would answer our AT and shift every
-    // answer after it by one.
-    await sleep(150);
-    try {
-      await channel.send(at('AT', { timeoutMs: 1000 }));
-      return;
-    } catch (error) {
-      if (isBridgeError(error, 'PORT_CLOSED')) throw error;
-      lastError = error;
-      await sleep(250);
-    }
-  }
-  throw new BridgeError('AT_TIMEOUT', 'the modem does not answer AT', { cause: lastError });
 }
 
 async function unlockSim(send: (c: AtCommand<AtResponse>) => Promise<AtResponse>, pin: string | undefined, log: Logger): Promise<void> {

@@ -1,4 +1,4 @@
-import { BehaviorSubject, distinctUntilChanged, filter, firstValueFrom, Observable, Subject, Subscription } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, map, Observable, Subject, Subscription } from 'rxjs';
 import { AtChannel, type AtChannelOptions } from '../at/at-channel.js';
 import { at, type AtCommand, type AtResponse } from '../at/command.js';
 import type { Urc } from '../at/urc.js';
@@ -6,56 +6,97 @@ import { BridgeError, isBridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Transport } from '../transport/transport.js';
 import { initialise, refreshNetwork, type InitOptions, type InitResult, type ModemInfo } from './init-sequence.js';
-import { backoff, sleep as realSleep } from './retry.js';
+import { bootMarker } from './boot-markers.js';
+import { checkSettings } from './settings-check.js';
+import { sleep as realSleep } from './retry.js';
+import {
+  DEFAULT_TIMING,
+  deadlineOf,
+  FINAL_STATES,
+  INITIAL,
+  transition,
+  type Effect,
+  type Snapshot,
+  type SupervisorEvent,
+  type SupervisorState,
+  type Timing,
+} from './supervisor.js';
 
-export type SessionState = 'starting' | 'ready' | 'unresponsive' | 'reconnecting' | 'closed';
+export type SessionState = SupervisorState;
+
+/** One state change, with the event and the reason (every change is logged with them too). */
+export interface StateChange {
+  from: SessionState;
+  to: SessionState;
+  event: SupervisorEvent['type'];
+  reason: string;
+  attempt: number;
+  at: Date;
+}
 
 export interface SessionOptions extends InitOptions {
-  /** Opens the port; called again after an unplug (prefer a stable /dev/serial/by-id path). */
+  /** Opens the port; called again after every failure (prefer a stable /dev/serial/by-id path). */
   open: () => Promise<Transport>;
   channel?: Omit<AtChannelOptions, 'log'>;
   /** Called with each new channel (trace recorders subscribe to its traffic$). */
   onChannel?: (channel: AtChannel) => void;
-  /** Timeouts in a row that trigger recovery (default 3). */
+  /** Timeouts in a row that mean the modem stopped answering (default 3). */
   timeoutsBeforeRecovery?: number;
-  /** After ESC, AT and reopening failed: reset the modem with AT+CFUN=1,1 (default false). */
-  resetWhenSilent?: boolean;
-  /** Quiet time after the last boot URC before re-initialising (default 500 ms). */
-  rebootSettleMs?: number;
-  reconnectDelayMs?: (attempt: number) => number;
+  /** Deadlines of the supervision states (docs/supervision.md); any field may be overridden. */
+  timing?: Partial<Timing>;
+  /**
+   * While ready and idle, how often to check that the settings we rely on still hold
+   * (AT+CNMI?, AT+CMGF?): the only way to notice a modem that reset without a word
+   * (default 30 s; 0 turns the check off).
+   */
+  settingsCheckMs?: number;
+  /** Give up (state `failed`) after this long without being ready (default: never). */
+  maxOfflineMs?: number;
+  /** How long `send()` waits for the modem to become ready before failing with NOT_READY (default 120 s). */
+  readyWaitMs?: number;
 }
 
 /** SIM lock problems no retry may touch: three wrong PINs lock the SIM behind its PUK. */
 const SIM_LOCK_CODES: readonly string[] = ['SIM_PIN_REQUIRED', 'SIM_PIN_WRONG', 'SIM_PUK_REQUIRED'];
 const isSimLockError = (error: unknown): boolean => isBridgeError(error) && SIM_LOCK_CODES.includes(error.code);
 
-/** Boot URCs that mean the modem restarted when they arrive after init (modem-quirks.md §5). */
-const isRestartSign = (urc: Urc) =>
-  (urc.type === 'BOOT' && urc.stage !== 'phonebook-ready') || (urc.type === 'CFUN' && urc.fun === 1);
+const FINISH_CODES = { SIM_LOCKED: 'SIM_PIN_WRONG', MODEM_GONE: 'NOT_READY', STOPPED: 'PORT_CLOSED' } as const;
 
 /**
- * A modem session: opens the port, initialises the modem, and keeps it usable for months —
- * re-initialising after a reboot, recovering from a silent modem, reopening after an unplug.
- * Commands sent through it wait until the modem is ready.
+ * A modem session that always finds its way back. The supervision is the pure state machine of
+ * supervisor.ts; this class only carries out its effects (open, probe, configure, close) and turns
+ * what happens on the wire into its events. Every state has a deadline, and every effect's result
+ * is dropped when the state moved on meanwhile (an epoch counter), so a late answer never drives
+ * a state it does not belong to.
  */
 export class ModemSession {
   readonly #options: SessionOptions;
   readonly #log: Logger;
+  readonly #timing: Timing;
   readonly #sleep: (ms: number) => Promise<void>;
-  readonly #state = new BehaviorSubject<SessionState>('starting');
+  readonly #snapshot = new BehaviorSubject<Snapshot>(INITIAL);
+  readonly #changes = new Subject<StateChange>();
   readonly #ready = new Subject<InitResult>();
   readonly #urc = new Subject<Urc>();
   #channel?: AtChannel;
   #channelSubscription?: Subscription;
+  #closingPort: Promise<void> = Promise.resolve();
   #init?: InitResult;
-  #rebootTimer?: NodeJS.Timeout;
-  #recovering = false;
-  #reconnecting = false;
-  #closed = false;
+  #epoch = 0;
+  #deadline?: NodeJS.Timeout;
+  #offlineTimer?: NodeJS.Timeout;
+  #offlineSince?: number;
+  #checkTimer?: NodeJS.Timeout;
+  #checking = false;
+  #finalError?: BridgeError;
+  #simError?: BridgeError;
+  #lastTransientLog = 0;
 
-  /** starting → ready ⇄ (starting | unresponsive | reconnecting) → closed. */
-  readonly state$: Observable<SessionState> = this.#state.pipe(distinctUntilChanged());
-  /** Emits each time the modem becomes ready: at start, after a reboot, after a reconnect. */
+  /** The supervision state; every change is also logged with its reason. */
+  readonly state$: Observable<SessionState>;
+  /** Each state change with its event and reason. */
+  readonly changes$: Observable<StateChange> = this.#changes.asObservable();
+  /** Emits each time the modem becomes ready: at start, after a reboot, a reconnect, a silent reset. */
   readonly ready$: Observable<InitResult> = this.#ready.asObservable();
   /** URCs of whichever channel is current; survives reconnects. */
   readonly urc$: Observable<Urc> = this.#urc.asObservable();
@@ -64,13 +105,18 @@ export class ModemSession {
     this.#options = options;
     this.#log = options.log ?? silentLogger;
     this.#sleep = options.sleep ?? realSleep;
+    this.#timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.state$ = this.#snapshot.pipe(
+      map((s) => s.state),
+      distinctUntilChanged(),
+    );
   }
 
   get state(): SessionState {
-    return this.#state.value;
+    return this.#snapshot.value.state;
   }
 
-  /** What init learned, refreshed by `refresh()`. */
+  /** What configuration learned, refreshed by `refresh()`. */
   info(): ModemInfo | undefined {
     return this.#init ? { ...this.#init.info } : undefined;
   }
@@ -79,31 +125,29 @@ export class ModemSession {
     return this.#init;
   }
 
+  /** Why the session ended, once it is in a final state. */
+  get finalError(): BridgeError | undefined {
+    return this.#finalError;
+  }
+
   /** True while a send's result is awaited: nothing else may be written then. */
   get busySending(): boolean {
     return this.#channel?.awaitingSendResult ?? false;
   }
 
-  /** Opens and initialises; rejects on what no retry can fix (no port, PIN problems). */
-  async start(): Promise<InitResult> {
-    const transport = await this.#options.open();
-    this.#attach(transport);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#initialise();
-      } catch (error) {
-        // A modem still booting or out of step answers oddly; only SIM lock problems are final.
-        if (!isBridgeError(error) || isSimLockError(error) || error.code === 'PORT_CLOSED' || error.code === 'PORT_OPEN_FAILED') throw error;
-        if (attempt >= 3 || this.#closed) throw error;
-        this.#log.warn({ attempt, error: error.message }, 'init failed; trying again');
-        await this.#sleep(1000 * attempt);
-      }
-    }
+  /**
+   * Starts supervising; resolves when the modem is first ready. Rejects only when the session
+   * reaches a final state first: a SIM lock problem, `maxOfflineMs` passed, or `close()`.
+   */
+  start(): Promise<InitResult> {
+    const first = this.#waitReady(undefined, undefined);
+    this.#dispatch({ type: 'start' });
+    return first.then(() => this.#init!);
   }
 
-  /** Sends a command once the modem is ready. */
+  /** Sends a command once the modem is ready (waiting at most `readyWaitMs`). */
   async send<T = AtResponse>(command: AtCommand<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
-    const channel = await this.#whenReady(options.signal);
+    const channel = await this.#waitReady(options.signal, this.#options.readyWaitMs ?? 120_000);
     try {
       return await channel.send(command, options);
     } catch (error) {
@@ -119,175 +163,275 @@ export class ModemSession {
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearTimeout(this.#rebootTimer);
-    this.#state.next('closed');
-    this.#channelSubscription?.unsubscribe();
-    await this.#channel?.close();
-    this.#state.complete();
+    if (this.state !== 'stopped') this.#dispatch({ type: 'stop' });
+    await this.#closingPort;
+    this.#snapshot.complete();
+    this.#changes.complete();
     this.#ready.complete();
     this.#urc.complete();
   }
 
-  async #whenReady(signal?: AbortSignal): Promise<AtChannel> {
-    if (this.state !== 'ready') {
-      const aborted = signal
-        ? new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new BridgeError('ABORTED', 'aborted while waiting for the modem')), { once: true }))
-        : undefined;
-      const ready = firstValueFrom(this.#state.pipe(filter((s) => s === 'ready' || s === 'closed')), { defaultValue: 'closed' as const });
-      await (aborted ? Promise.race([ready, aborted]) : ready);
+  // ---- the machine ---------------------------------------------------------------------
+
+  #dispatch(event: SupervisorEvent): void {
+    const before = this.#snapshot.value;
+    const step = transition(before, event);
+    if (!step) return;
+    const changed = step.next.state !== before.state;
+    if (changed || step.rearm) this.#epoch++;
+    // A final state's error is set before anyone watching the state sees it.
+    for (const effect of step.effects) if (effect.type === 'finish') this.#run(effect);
+    this.#snapshot.next(step.next);
+    if (changed) this.#onChange(before, step.next, event, step.reason);
+    if (changed || step.rearm) this.#armDeadline(step.next);
+    for (const effect of step.effects) if (effect.type !== 'finish') this.#run(effect);
+  }
+
+  #onChange(before: Snapshot, after: Snapshot, event: SupervisorEvent, reason: string): void {
+    const change: StateChange = { from: before.state, to: after.state, event: event.type, reason, attempt: after.attempt, at: new Date() };
+    this.#changes.next(change);
+    // Failures repeat while a modem stays away: log each at most every 30 s past the first few.
+    const routine = after.state === 'backoff' || after.state === 'opening';
+    const quiet = routine && after.attempt > 3 && Date.now() - this.#lastTransientLog < 30_000;
+    if (!quiet) {
+      if (routine) this.#lastTransientLog = Date.now();
+      const level = after.state === 'ready' || after.state === 'stopped' ? 'info' : after.state === 'locked' || after.state === 'failed' ? 'error' : 'warn';
+      this.#log[level === 'warn' && before.state === 'closed' ? 'info' : level]({ from: before.state, to: after.state, event: event.type, attempt: after.attempt }, reason);
     }
-    if (this.state !== 'ready' || !this.#channel) throw new BridgeError('PORT_CLOSED', 'the modem session is closed');
-    return this.#channel;
+    this.#trackOffline(after.state);
+    if (after.state === 'ready') this.#armSettingsCheck();
+    else clearTimeout(this.#checkTimer);
+  }
+
+  #armDeadline(snapshot: Snapshot): void {
+    clearTimeout(this.#deadline);
+    const ms = deadlineOf(snapshot, this.#timing);
+    if (ms === undefined) return;
+    const epoch = this.#epoch;
+    this.#deadline = setTimeout(() => {
+      if (epoch === this.#epoch) this.#dispatch({ type: 'deadline' });
+    }, ms);
+  }
+
+  /** Arms the give-up timer while the modem is away (maxOfflineMs). */
+  #trackOffline(state: SessionState): void {
+    if (state === 'ready' || FINAL_STATES.has(state)) {
+      this.#offlineSince = undefined;
+      clearTimeout(this.#offlineTimer);
+      return;
+    }
+    const limit = this.#options.maxOfflineMs;
+    if (this.#offlineSince !== undefined || !limit) return;
+    const since = (this.#offlineSince = Date.now());
+    this.#offlineTimer = setTimeout(() => this.#dispatch({ type: 'offline-too-long', ms: Date.now() - since }), limit);
+  }
+
+  #run(effect: Effect): void {
+    const epoch = this.#epoch;
+    const current = () => epoch === this.#epoch;
+    switch (effect.type) {
+      case 'open':
+        void this.#open(current);
+        return;
+      case 'close-port':
+        this.#closePort();
+        return;
+      case 'probe':
+        void this.#probe(current);
+        return;
+      case 'configure':
+        void this.#configure(current);
+        return;
+      case 'fail-in-flight':
+        this.#channel?.failInFlight(new BridgeError(effect.code, effect.reason));
+        return;
+      case 'announce-ready':
+        this.#ready.next(this.#init!);
+        return;
+      case 'finish':
+        clearTimeout(this.#deadline);
+        clearTimeout(this.#checkTimer);
+        clearTimeout(this.#offlineTimer);
+        this.#finalError = effect.code === 'SIM_LOCKED' && this.#simError ? this.#simError : new BridgeError(FINISH_CODES[effect.code], effect.reason);
+        return;
+    }
+  }
+
+  // ---- effects -------------------------------------------------------------------------
+
+  async #open(current: () => boolean): Promise<void> {
+    await this.#closingPort; // never two opens of one port: "Cannot lock port"
+    let transport: Transport;
+    try {
+      transport = await this.#options.open();
+    } catch (error) {
+      if (current()) this.#dispatch({ type: 'open-failed', error: (error as Error).message });
+      return;
+    }
+    if (!current()) {
+      await transport.close().catch(() => undefined); // the deadline passed meanwhile
+      return;
+    }
+    this.#attach(transport);
+    this.#dispatch({ type: 'opened' });
+  }
+
+  #closePort(): void {
+    const channel = this.#channel;
+    this.#channel = undefined;
+    this.#channelSubscription?.unsubscribe();
+    this.#channelSubscription = undefined;
+    if (channel) this.#closingPort = channel.close().catch(() => undefined);
+  }
+
+  /** ESC then AT, again and again, until the modem answers or the state's deadline moves us on. */
+  async #probe(current: () => boolean): Promise<void> {
+    for (let attempt = 0; current(); attempt++) {
+      const channel = this.#channel;
+      if (!channel) return;
+      try {
+        await channel.writeRaw('\x1b'); // leave a prompt a previous run left open (27.005 §3.5.1)
+        // Let the answer to the ESC arrive with nothing in flight, or it answers our AT.
+        await this.#sleep(150);
+        if (!current()) return;
+        await channel.send(at('AT', { timeoutMs: 1000 }));
+        if (current()) this.#dispatch({ type: 'answered' });
+        return;
+      } catch (error) {
+        if (isBridgeError(error, 'PORT_CLOSED')) return; // close$ brings port-closed
+        await this.#sleep(Math.min(2000, 250 * (attempt + 1)));
+      }
+    }
+  }
+
+  async #configure(current: () => boolean): Promise<void> {
+    const channel = this.#channel;
+    if (!channel) return;
+    try {
+      const result = await initialise(channel, { ...this.#options, log: this.#log });
+      if (!current()) return;
+      this.#init = result;
+      this.#log.info({ profile: result.profile.name, model: result.info.model, storage: result.storage, cnmi: result.info.cnmi }, 'modem configured');
+      this.#dispatch({ type: 'configured' });
+    } catch (error) {
+      if (!current()) return;
+      const message = (error as Error).message;
+      if (isSimLockError(error)) {
+        this.#simError = error as BridgeError;
+        this.#dispatch({ type: 'configure-failed', kind: 'sim-locked', error: message });
+      } else this.#dispatch({ type: 'configure-failed', kind: 'transient', error: message });
+    }
   }
 
   #attach(transport: Transport): void {
-    this.#channelSubscription?.unsubscribe();
     const channel = new AtChannel(transport, { ...this.#options.channel, log: this.#log });
     this.#channel = channel;
     this.#options.onChannel?.(channel);
     const subscription = new Subscription();
     subscription.add(
       channel.urc$.subscribe((urc) => {
-        if (isRestartSign(urc) && this.state === 'ready') this.#onRestart(urc);
-        else if (isRestartSign(urc) && this.#rebootTimer) this.#scheduleReinit();
+        this.#onUrc(urc);
         this.#urc.next(urc);
       }),
     );
     subscription.add(
       transport.close$.subscribe((reason) => {
-        if (this.#closed || this.#channel !== channel) return;
-        this.#log.warn({ disconnected: reason.disconnected }, 'the modem port closed; reconnecting');
-        void this.#reconnect();
+        if (this.#channel === channel) this.#dispatch({ type: 'port-closed', disconnected: reason.disconnected });
       }),
     );
     this.#channelSubscription = subscription;
   }
 
-  async #initialise(): Promise<InitResult> {
-    const channel = this.#channel;
-    if (!channel) throw new BridgeError('PORT_CLOSED', 'no port');
-    this.#state.next('starting');
-    const result = await initialise(channel, { ...this.#options, log: this.#log });
-    if (this.#closed || this.#channel !== channel) throw new BridgeError('PORT_CLOSED', 'the port changed during init');
-    this.#init = result;
-    this.#log.info({ profile: result.profile.name, model: result.info.model, storage: result.storage, cnmi: result.info.cnmi }, 'modem ready');
-    this.#state.next('ready');
-    this.#ready.next(result);
-    return result;
-  }
-
-  #onRestart(urc: Urc): void {
-    this.#log.warn({ urc: urc.line }, 'the modem restarted: its settings are lost; re-initialising');
-    this.#state.next('starting');
-    this.#channel?.failInFlight(new BridgeError('MODEM_RESET', 'the modem restarted while the command was in flight'));
-    this.#scheduleReinit();
-  }
-
-  /** Boot URCs come in a burst (RDY, +CFUN, +CPIN, SMS DONE…): re-init once it is quiet. */
-  #scheduleReinit(): void {
-    clearTimeout(this.#rebootTimer);
-    this.#rebootTimer = setTimeout(() => {
-      this.#rebootTimer = undefined;
-      this.#initialise().catch((error: unknown) => this.#onInitFailure(error));
-    }, this.#options.rebootSettleMs ?? 500);
-  }
-
-  #onInitFailure(error: unknown): void {
-    if (this.#closed) return;
-    if (isBridgeError(error) && isSimLockError(error)) {
-      this.#log.error({ code: error.code }, error.message);
-      void this.close();
-      return;
-    }
-    if (isBridgeError(error, 'PORT_CLOSED')) return; // the reconnect loop owns this
-    this.#log.warn({ error: (error as Error).message }, 're-init failed; recovering');
-    void this.#recover();
+  #onUrc(urc: Urc): void {
+    const marker = bootMarker(urc);
+    if (!marker) return;
+    // While configuring, a later boot stage (SMS DONE, PB DONE, an unprompted +CPIN: READY) is
+    // the boot we are waiting out; only a start marker (RDY, ^SYSSTART) says it began again.
+    if (this.state === 'configuring' && marker !== 'start') return;
+    this.#dispatch({ type: 'boot-urc', line: urc.line });
   }
 
   #onTimeout(channel: AtChannel): void {
-    if (channel.consecutiveTimeouts >= (this.#options.timeoutsBeforeRecovery ?? 3)) void this.#recover();
+    const count = channel.consecutiveTimeouts;
+    if (channel === this.#channel && count >= (this.#options.timeoutsBeforeRecovery ?? 3)) this.#dispatch({ type: 'timeouts', count });
   }
 
-  /** ESC and AT; then reopen the port; then (if allowed) reset the modem. */
-  async #recover(): Promise<void> {
-    if (this.#recovering || this.#closed) return;
-    this.#recovering = true;
-    this.#state.next('unresponsive');
+  /** While ready: checks now and then that a silent reset has not put the settings back. */
+  #armSettingsCheck(): void {
+    clearTimeout(this.#checkTimer);
+    const every = this.#options.settingsCheckMs ?? 30_000;
+    if (every <= 0) return;
+    const epoch = this.#epoch;
+    this.#checkTimer = setTimeout(() => void this.#checkNow(epoch), every);
+  }
+
+  async #checkNow(epoch: number): Promise<void> {
+    const channel = this.#channel;
+    const init = this.#init;
+    if (epoch !== this.#epoch || !channel || !init || this.#checking) return;
+    // A send awaiting its result must not be interrupted; check again shortly.
+    if (channel.awaitingSendResult) {
+      this.#checkTimer = setTimeout(() => void this.#checkNow(epoch), 1000);
+      return;
+    }
+    this.#checking = true;
     try {
-      const channel = this.#channel;
-      if (channel && !channel.closed && (await answersAt(channel))) {
-        await this.#initialise();
-        return;
-      }
-      this.#log.warn('the modem is silent: reopening the port');
-      await this.#reopen();
-      if (this.#channel && (await answersAt(this.#channel))) {
-        await this.#initialise();
-        return;
-      }
-      if (this.#options.resetWhenSilent && this.#channel) {
-        this.#log.warn('still silent: resetting the modem (AT+CFUN=1,1)');
-        await this.#channel.send(at('AT+CFUN=1,1', { timeoutMs: 5000 })).catch(() => undefined);
-      }
-      // Stay unresponsive; the next command's timeout or a boot URC brings us back here.
+      const lost = await checkSettings((c) => channel.send(c), init, this.#options.sms);
+      if (epoch !== this.#epoch) return;
+      if (lost) this.#dispatch({ type: 'settings-lost', detail: lost });
+      else this.#armSettingsCheck();
     } catch (error) {
-      this.#onInitFailure(error);
+      if (epoch !== this.#epoch) return;
+      if (isBridgeError(error, 'AT_TIMEOUT')) this.#onTimeout(channel);
+      if (this.state === 'ready') this.#armSettingsCheck();
     } finally {
-      this.#recovering = false;
+      this.#checking = false;
     }
   }
 
-  async #reopen(): Promise<void> {
-    const old = this.#channel;
-    this.#channel = undefined;
-    await old?.close().catch(() => undefined);
-    this.#attach(await this.#options.open());
-  }
-
-  async #reconnect(): Promise<void> {
-    if (this.#reconnecting) return;
-    this.#reconnecting = true;
-    try {
-      await this.#reconnectLoop();
-    } finally {
-      this.#reconnecting = false;
-    }
-  }
-
-  async #reconnectLoop(): Promise<void> {
-    this.#state.next('reconnecting');
-    this.#channel?.failInFlight(new BridgeError('PORT_CLOSED', 'the port closed'));
-    const delay = this.#options.reconnectDelayMs ?? backoff(500, 10_000);
-    for (let attempt = 1; !this.#closed; attempt++) {
-      try {
-        this.#attach(await this.#options.open());
-        await this.#initialise();
-        return;
-      } catch (error) {
-        if (this.#closed) return;
-        if (isSimLockError(error)) {
-          this.#onInitFailure(error);
-          return;
-        }
-        this.#state.next('reconnecting');
-        this.#log.debug({ attempt, error: (error as Error).message }, 'reconnect attempt failed');
-        await this.#sleep(delay(attempt));
+  /** Resolves with the channel once ready; rejects on a final state, the deadline, or the signal. */
+  #waitReady(signal: AbortSignal | undefined, deadlineMs: number | undefined): Promise<AtChannel> {
+    const now = this.#readyChannel();
+    if (now) return Promise.resolve(now);
+    if (this.#finalError) return Promise.reject(this.#finalError);
+    return new Promise<AtChannel>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        subscription.unsubscribe();
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        done();
+        reject(new BridgeError('ABORTED', 'aborted while waiting for the modem'));
+      };
+      const subscription = this.#snapshot.subscribe({
+        next: () => {
+          const channel = this.#readyChannel();
+          if (channel) {
+            done();
+            resolve(channel);
+          } else if (this.#finalError) {
+            done();
+            reject(this.#finalError);
+          }
+        },
+        complete: () => {
+          done();
+          reject(this.#finalError ?? new BridgeError('PORT_CLOSED', 'the modem session is closed'));
+        },
+      });
+      if (deadlineMs !== undefined) {
+        timer = setTimeout(() => {
+          done();
+          reject(new BridgeError('NOT_READY', `the modem was not ready within ${Math.round(deadlineMs / 1000)} s (state ${this.state})`));
+        }, deadlineMs);
       }
-    }
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
-}
 
-async function answersAt(channel: AtChannel): Promise<boolean> {
-  for (let i = 0; i < 2; i++) {
-    try {
-      await channel.writeRaw('\x1b'); // leave a stuck prompt (3GPP TS 27.005 §3.5.1)
-      await channel.send(at('AT', { timeoutMs: 2000 }));
-      return true;
-    } catch (error) {
-      if (isBridgeError(error, 'PORT_CLOSED')) return false;
-    }
+  #readyChannel(): AtChannel | undefined {
+    return this.state === 'ready' && this.#channel ? this.#channel : undefined;
   }
-  return false;
 }

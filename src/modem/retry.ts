@@ -7,7 +7,8 @@ import { isBridgeError } from '../errors.js';
  */
 export function isTransientNotReady(error: unknown): boolean {
   if (isBridgeError(error, 'CME_ERROR')) return error.number === 14 || error.number === 515;
-  if (isBridgeError(error, 'CMS_ERROR')) return error.number === 314 || error.number === 515;
+  // +CMS 500: Quectel and SIMCom answer SMS commands so until `SMS DONE` after a (re)boot.
+  if (isBridgeError(error, 'CMS_ERROR')) return error.number === 314 || error.number === 500 || error.number === 515;
   return false;
 }
 

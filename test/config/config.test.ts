@@ -40,6 +40,7 @@ const DEFAULTS: Config = {
   actions: [],
   store: { path: './smsbridge.db', retentionDays: 30 },
   log: { level: 'info', trace: false, redactPayloads: false },
+  supervision: { settingsCheckMs: 30000, maxOfflineMs: 0 },
   dispatcher: { timeoutMs: 10000, unknownReply: 'ERR unknown command: {verb}' },
   secrets: {},
 };

@@ -38,7 +38,7 @@ function run(responder: TranscriptResponder) {
     open: async () => responder.transport,
     sms: { mode: 'text', delivery: 'store', statusReports: false },
     channel: { defaultTimeoutMs: 300 },
-    rebootSettleMs: 30,
+    timing: { rebootSettleMs: 30 },
     sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 30))),
   });
   const sms = new SmsService({ modem: session, mode: 'text', defaultRecipient: '000' });
@@ -65,7 +65,7 @@ describe('modem session on shared transcripts', () => {
     const { session, states } = run(r);
     await session.start();
     expect(r.written.filter((w) => w === 'AT\r')).toHaveLength(3);
-    expect(states).toEqual(['starting', 'ready']);
+    expect(states).toEqual(['closed', 'opening', 'waiting', 'configuring', 'ready']);
     expect(session.info()?.profile).toBe('quectel');
   });
 
@@ -94,7 +94,7 @@ describe('modem session on shared transcripts', () => {
     const again = firstValueFrom(session.ready$);
     r.emit('\r\n+CMTI: "SM",1\r\n'); // its read is answered by the reset burst
     await again;
-    expect(states).toEqual(['starting', 'ready', 'starting', 'ready']);
+    expect(states).toEqual(['closed', 'opening', 'waiting', 'configuring', 'ready', 'rebooting', 'configuring', 'ready']);
     const reinit = r.written.slice(initWrites);
     expect(reinit).toContain('AT+CMGR=1\r');
     expect(reinit.indexOf('AT+CMGF=1\r')).toBeGreaterThan(reinit.indexOf('AT+CMGR=1\r'));

@@ -24,8 +24,7 @@ function setup(modemOptions: VirtualModemOptions = {}, sessionOptions: Partial<S
     },
     sms: { mode: 'text', delivery: 'store', statusReports: false },
     channel: { defaultTimeoutMs: 300 },
-    rebootSettleMs: 50,
-    reconnectDelayMs: () => 20,
+    timing: { rebootSettleMs: 50, backoffMs: () => 20, waitForModemMs: 2000 },
     sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
     ...sessionOptions,
   });
@@ -90,11 +89,11 @@ describe('ModemSession on the virtual modem', () => {
     await session.start();
     modem.deliver({ from: '000', text: 'before' });
     await until(() => messages.length === 1, 'before');
-    const states = firstValueFrom(session.state$.pipe(take(3), toArray()));
+    const states = firstValueFrom(session.state$.pipe(take(4), toArray()));
     modem.reboot();
     modem.deliver({ from: '000', text: 'during' });
     await readyAgain(session);
-    expect(await states).toEqual(['ready', 'starting', 'ready']);
+    expect(await states).toEqual(['ready', 'rebooting', 'configuring', 'ready']);
     modem.deliver({ from: '000', text: 'after' });
     await until(() => messages.length === 3, 'all three');
     expect(messages.map((m) => m.text).sort()).toEqual(['after', 'before', 'during']);
@@ -106,7 +105,7 @@ describe('ModemSession on the virtual modem', () => {
     const back = readyAgain(session);
     modem.unplug(100);
     modem.deliver({ from: '000', text: 'while unplugged' });
-    await firstValueFrom(session.state$.pipe(filter((s) => s === 'reconnecting')));
+    await firstValueFrom(session.state$.pipe(filter((s) => s === 'backoff')));
     await back;
     expect(opens()).toBeGreaterThan(1);
     await until(() => messages.some((m) => m.text === 'while unplugged'), 'the message');
@@ -118,10 +117,10 @@ describe('ModemSession on the virtual modem', () => {
     await session.start();
     await sms.sweep(); // let the start-up sweep (long timeout) finish first
     modem.silence(true);
-    const unresponsive = firstValueFrom(session.state$.pipe(filter((s) => s === 'unresponsive')));
+    const recovering = firstValueFrom(session.state$.pipe(filter((s) => s === 'recovering')));
     // Not awaited one by one: once the session is unresponsive, sends wait for it to recover.
     for (let i = 0; i < 3; i++) session.send({ text: 'AT+CSQ' }).catch(() => undefined);
-    await unresponsive;
+    await recovering;
     modem.silence(false);
     await readyAgain(session);
     expect(session.state).toBe('ready');
