@@ -4,7 +4,7 @@ import type { InboundCommand, Outcome } from '../dispatch/types.js';
 import { isBridgeError } from '../errors.js';
 import { TRANSIENT_CMS } from '../modem/retry.js';
 import { silentLogger, type Logger } from '../log.js';
-import type { IncomingSms } from '../sms/inbox.js';
+import type { IncomingSms, SentCopy } from '../sms/inbox.js';
 import type { OutboundSms, SendOptions, StoredState } from '../sms/outbox.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 import type { InboundRecord, OutboundRecord } from '../store/types.js';
@@ -13,6 +13,8 @@ import type { InboundRecord, OutboundRecord } from '../store/types.js';
 export interface BridgeSms {
   readonly incoming$: Observable<IncomingSms>;
   readonly outbox$: Observable<OutboundSms>;
+  /** Sent copies of replies a sweep found still in storage. */
+  readonly sentCopies$?: Observable<SentCopy>;
   send(text: string, options?: SendOptions): Promise<OutboundSms>;
   storedState(index: number): Promise<StoredState>;
   sendStored(index: number, record: { to: string; text: string }): Promise<OutboundSms>;
@@ -76,6 +78,8 @@ export class Bridge {
   #drainAgain = false;
   #retryTimer?: NodeJS.Timeout;
   #stopped = false;
+  /** Slots whose sent copy is being freed: two sweeps may list it before the first delete ran. */
+  readonly #freeing = new Set<number>();
 
   readonly events$: Observable<BridgeEvent> = this.#events.asObservable();
 
@@ -96,6 +100,7 @@ export class Bridge {
     this.#recover();
     this.#subscription.add(sms.incoming$.subscribe((message) => void this.#receive(message)));
     this.#subscription.add(sms.outbox$.subscribe((status) => this.#onDelivery(status)));
+    if (sms.sentCopies$) this.#subscription.add(sms.sentCopies$.subscribe((copy) => this.#onSentCopy(copy)));
     this.#retryTimer = setInterval(() => void this.drain(), this.#options.retryIntervalMs ?? 5_000);
     this.#retryTimer.unref?.();
     void this.drain();
@@ -256,8 +261,32 @@ export class Bridge {
     this.#events.next({ kind: 'reply', reply: updated, status: 'sent' });
     // Free the slot: a full storage silences +CMTI on some modems (modem-quirks.md §4).
     if (updated.storedIndex !== null) {
-      this.#options.sms.deleteStored(updated.storedIndex).catch((error: unknown) => this.#log.debug({ error: (error as Error).message }, 'could not delete a sent stored reply'));
+      this.#free(updated.storedIndex);
     }
+  }
+
+  /**
+   * A sent reply whose slot was never freed (the delete failed under a reboot, or we died before
+   * it). Slots are reused, so it is freed only when the newest reply journaled at that index is
+   * this very text and is recorded as sent: a `sending` row there is still the drain's to resolve.
+   */
+  #onSentCopy(copy: SentCopy): void {
+    // A second delete queued behind the first would hit whatever the network stored there meanwhile.
+    if (this.#freeing.has(copy.index)) return;
+    const row = this.#options.store.newestOutboundByStoredIndex(copy.index);
+    if (!row || (row.status !== 'sent' && row.status !== 'delivered') || row.text !== copy.text) return;
+    this.#log.info({ id: row.id, index: copy.index }, 'freeing the slot of a sent reply that was left in storage');
+    this.#free(copy.index);
+  }
+
+  /** Deletes a sent copy once; a failure leaves it for the next sweep to find (onSentCopy). */
+  #free(index: number): void {
+    if (this.#freeing.has(index)) return;
+    this.#freeing.add(index);
+    this.#options.sms
+      .deleteStored(index)
+      .catch((error: unknown) => this.#log.debug({ error: (error as Error).message, index }, 'could not free a sent reply slot yet'))
+      .finally(() => this.#freeing.delete(index));
   }
 
   #onSendError(reply: OutboundRecord, error: unknown): void {

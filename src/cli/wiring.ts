@@ -62,6 +62,8 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
     mode: config.sms.mode,
     defaultRecipient: config.sms.replyTo,
     statusReports: config.sms.statusReports,
+    // The storage counters (one AT+CPMS?) on the same beat as the settings check: a full storage silences +CMTI.
+    ...(config.supervision.settingsCheckMs > 0 ? { storageCheckMs: config.supervision.settingsCheckMs } : {}),
     log,
   });
   const key = config.secrets.key?.reveal();

@@ -71,8 +71,10 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
   const sleep = options.sleep ?? realSleep;
   const send = (command: AtCommand<AtResponse>) =>
     retry(() => channel.send(command), {
-      attempts: options.notReadyAttempts ?? 8,
-      delayMs: backoff(250, 4000),
+      // SIM busy or SMS not ready yet: at most 1 s between tries, so the bridge moves on within a second of
+      // the modem being ready, for up to about 20 s per command (python-gsmmodem retries the same set).
+      attempts: options.notReadyAttempts ?? 20,
+      delayMs: backoff(250, 1000),
       retryable: isTransientNotReady,
       sleep,
     });

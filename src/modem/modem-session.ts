@@ -353,7 +353,17 @@ export class ModemSession {
 
   #onTimeout(channel: AtChannel): void {
     const count = channel.consecutiveTimeouts;
-    if (channel === this.#channel && count >= (this.#options.timeoutsBeforeRecovery ?? 3)) this.#dispatch({ type: 'timeouts', count });
+    if (channel !== this.#channel) return;
+    if (count >= (this.#options.timeoutsBeforeRecovery ?? 3)) this.#dispatch({ type: 'timeouts', count });
+    // A lost answer is what a silent reset looks like from here: check the settings now.
+    else if (this.state === 'ready' && !this.#checking) this.#checkSoon();
+  }
+
+  #checkSoon(): void {
+    if ((this.#options.settingsCheckMs ?? 30_000) <= 0) return;
+    clearTimeout(this.#checkTimer);
+    const epoch = this.#epoch;
+    this.#checkTimer = setTimeout(() => void this.#checkNow(epoch), 0);
   }
 
   /** While ready: checks now and then that a silent reset has not put the settings back. */

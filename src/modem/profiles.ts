@@ -41,6 +41,8 @@ export const PROFILES: Readonly<Record<ProfileName, ModemProfile>> = {
     ...base,
     name: 'quectel',
     matches: /quectel|\b(EC2\d|EG2\d|EG9\d|BG9\d|RM5\d\d|UC20)\b/i,
+    // Storage-full indication, off by default (Quectel AT manual, AT+QINDCFG): `+QIND: "smsfull","SM"`.
+    init: ['AT+QINDCFG="smsfull",1'],
     iccid: ['AT+QCCID', ...COMMON_ICCID],
     indexBase: 0,
     cdsiStorageQuirk: true,

@@ -95,6 +95,18 @@ const cfun: Handler = (cmd, core): Outcome => {
   return core.ok();
 };
 
+/** Quectel AT+QINDCFG="smsfull",<0|1>[,<save>]: the storage-full URC (other vendors do not know it). */
+function qindcfg(cmd: ParsedCommand, core: ModemCore): Outcome {
+  if (!core.profile.memFullUrcOffByDefault) return core.unknown();
+  const [what, value] = cmd.args.split(',').map((a) => a.trim().replace(/"/g, '').toLowerCase());
+  if (cmd.op === 'set' && what === 'smsfull' && (value === '0' || value === '1')) {
+    core.settings.memFullUrc = value === '1';
+    return core.ok();
+  }
+  if (cmd.op === 'set' && what === 'smsfull' && value === undefined) return core.ok([`+QINDCFG: "smsfull",${core.settings.memFullUrc ? 1 : 0}`]);
+  return core.cme(3);
+}
+
 /** Huawei AT^CURC=0 stops the ^RSSI/^BOOT noise (quirks §5). */
 const curc: Handler = (cmd, core) => {
   if (!core.profile.noise) return core.unknown();
@@ -143,4 +155,5 @@ export const GENERAL_COMMANDS: ReadonlyArray<readonly [string, Handler]> = [
   ['+COPS', cops],
   ['+CFUN', cfun],
   ['^CURC', curc],
+  ['+QINDCFG', qindcfg],
 ];

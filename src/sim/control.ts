@@ -9,7 +9,7 @@ export type FaultRequest =
   | { type: 'drop' }
   | { type: 'latency'; ms: number; command?: string }
   | { type: 'fail'; command: string; result: FailResult }
-  | { type: 'reboot' }
+  | { type: 'reboot'; silent?: boolean }
   | { type: 'unplug'; ms?: number }
   | { type: 'replug' }
   | { type: 'urc-during-prompt'; line: string }
@@ -34,7 +34,8 @@ export const CONTROL_HELP = `commands:
   fault drop                      swallow the next answer
   fault latency <ms> [command]    answer delay, for all or one command (+CMGL)
   fault fail <command> <result>   e.g. fault fail +CMGS +CMS ERROR: 500
-  fault reboot | fault replug     reset now / bring an unplugged modem back
+  fault reboot [silent]           reset now (silent: without boot URCs)
+  fault replug                    bring an unplugged modem back
   fault unplug [ms]               port disappears (and comes back after ms)
   fault urc-during-prompt <line>  a URC right after the next '> '
   fault duplicate                 re-deliver the last SMS byte for byte
@@ -76,8 +77,9 @@ function parseFault(text: string): FaultRequest {
   switch (type) {
     case 'garbage':
       return { type, bytes: unescape(after) };
-    case 'drop':
     case 'reboot':
+      return args[0] === 'silent' ? { type, silent: true } : { type };
+    case 'drop':
     case 'replug':
     case 'duplicate':
     case 'fill-storage':
@@ -141,7 +143,7 @@ export function applyFault(modem: VirtualModem, fault: FaultRequest): void {
     case 'fail':
       return modem.failNext(fault.command, fault.result);
     case 'reboot':
-      return modem.reboot();
+      return modem.reboot({ silent: fault.silent === true });
     case 'unplug':
       return modem.unplug(fault.ms);
     case 'replug':

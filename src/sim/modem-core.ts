@@ -63,6 +63,9 @@ export interface CoreOptions {
   rssi: number;
 }
 
+/** Commands of the SMS service (27.005), refused until the module's SMS part is up. */
+const SMS_COMMANDS: ReadonlySet<string> = new Set(['+CMGF', '+CPMS', '+CNMI', '+CMGL', '+CMGR', '+CMGD', '+CMGS', '+CMGW', '+CMSS', '+CSMS', '+CSMP', '+CSCA', '+CNMA']);
+
 const HANDLERS: ReadonlyMap<string, Handler> = new Map([...GENERAL_COMMANDS, ...SMS_CONFIG_COMMANDS, ...SMS_MESSAGE_COMMANDS]);
 
 export class ModemCore {
@@ -73,6 +76,8 @@ export class ModemCore {
   pinLocked: boolean;
   registration: number;
   simBusyCommands = 0;
+  /** Between boot and the SMS-ready marker: SMS commands answer the profile's "not ready" error. */
+  smsNotReady = false;
   /** A +CMT awaiting +CNMA (only with AT+CSMS=1, 27.005 §3.4.4). */
   cnmaPending = false;
   readonly failures: { pattern: RegExp | string; result: string | { cms: number } | { cme: number } }[] = [];
@@ -148,6 +153,10 @@ export class ModemCore {
     if (this.simBusyCommands > 0 && !['E', 'V', '+CMEE', 'Z'].includes(cmd.name)) {
       this.simBusyCommands--;
       return this.cme(14);
+    }
+    if (this.smsNotReady && SMS_COMMANDS.has(cmd.name)) {
+      const error = this.profile.smsNotReadyError;
+      return 'cms' in error ? this.cms(error.cms) : this.cme(error.cme);
     }
     return handler ? handler(cmd, this) : this.unknown();
   }
@@ -237,7 +246,7 @@ export class ModemCore {
     if (index === undefined) {
       // Storage full: no +CMTI, the network keeps the message and retries (quirks §4).
       this.#held.push(sms);
-      if (this.profile.memFullUrc) this.hooks.urc([this.profile.memFullUrc(mem)]);
+      if (this.profile.memFullUrc && this.settings.memFullUrc) this.hooks.urc([this.profile.memFullUrc(mem)]);
       return;
     }
     this.#counters.deliveries++;

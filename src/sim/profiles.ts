@@ -26,6 +26,10 @@ export interface Profile {
   fixed: Readonly<Record<string, readonly string[]>>;
   /** Unsolicited lines after power-on or reset (quirks §5 "Boot URC bursts"). */
   bootUrcs: readonly string[];
+  /** The line of bootUrcs that says SMS is ready; SMS commands fail before it (VirtualModem smsReadyDelayMs). */
+  smsReadyUrc?: string;
+  /** What SMS commands answer before SMS is ready after a boot. */
+  smsNotReadyError: { cms: number } | { cme: number };
   storage: Readonly<Record<PhysicalMem, { capacity: number; base: number }>>;
   defaultStorage: readonly [MemName, MemName, MemName];
   cpmsTest: string;
@@ -47,6 +51,8 @@ export interface Profile {
   nulPadding: boolean;
   /** URC when receive storage fills (Huawei ^SMMEMFULL, SIMCom +SMS FULL; quirks §4). */
   memFullUrc?: (mem: MemName) => string;
+  /** The storage-full URC is off until the host turns it on (Quectel `AT+QINDCFG="smsfull",1`). */
+  memFullUrcOffByDefault?: boolean;
   smsc: string;
 }
 
@@ -67,6 +73,9 @@ const quectel: Profile = {
   fixed: {},
   // lupyuen EG25-G; transcript 02.
   bootUrcs: ['RDY', '+CFUN: 1', '+CPIN: READY', '+QUSIM: 1', '+QIND: SMS DONE', '+QIND: PB DONE'],
+  // EC25 AT manual: `+QIND: SMS DONE` = SMS functions ready; SMS commands fail with +CMS ERROR: 500 before it.
+  smsReadyUrc: '+QIND: SMS DONE',
+  smsNotReadyError: { cms: 500 },
   storage: { SM: { capacity: 50, base: 0 }, ME: { capacity: 255, base: 0 }, SR: { capacity: 50, base: 0 } },
   defaultStorage: ['SM', 'SM', 'SM'],
   cpmsTest: '("SM","ME","MT","SR"),("SM","ME","MT"),("SM","ME","MT")',
@@ -79,6 +88,9 @@ const quectel: Profile = {
   textAlpha: '',
   pduAlpha: '',
   nulPadding: false,
+  // Quectel AT manual, AT+QINDCFG: `+QIND: "smsfull",<mem>` once enabled with AT+QINDCFG="smsfull",1 (default off).
+  memFullUrc: (mem) => `+QIND: "smsfull","${mem}"`,
+  memFullUrcOffByDefault: true,
   smsc: SMSC,
 };
 
@@ -96,6 +108,9 @@ const simcom: Profile = {
   fixed: {},
   // esp-protocols #789, T-SIM7600X PR #41; transcript 13 (no +QIND prefix).
   bootUrcs: ['RDY', '+CPIN: READY', 'SMS DONE', 'PB DONE'],
+  // SIM7500/SIM7600 AT manual V1.12: `SMS DONE` = SMS ready (ModemManager simtech plugin treats it likewise).
+  smsReadyUrc: 'SMS DONE',
+  smsNotReadyError: { cms: 500 },
   // SIM7500/7600 manual: indexes start with zero; transcript 13 shows 30 slots.
   storage: { SM: { capacity: 30, base: 0 }, ME: { capacity: 100, base: 0 }, SR: { capacity: 30, base: 0 } },
   defaultStorage: ['SM', 'SM', 'SM'],
@@ -124,6 +139,9 @@ const sim800: Profile = {
   iccidPrefix: '',
   // SIM800 manual p.352; transcript 12.
   bootUrcs: ['RDY', '+CFUN: 1', '+CPIN: READY', 'Call Ready', 'SMS Ready'],
+  // SIM800 AT manual V1.09 §19.3: `SMS Ready` = SMS initialisation done.
+  smsReadyUrc: 'SMS Ready',
+  smsNotReadyError: { cms: 314 },
   // Sim800l #35: index starts at 1; transcript 15 shows 30 slots.
   storage: { SM: { capacity: 30, base: 1 }, ME: { capacity: 50, base: 1 }, SR: { capacity: 30, base: 1 } },
   cnmiTest: '(0-3),(0-3),(0,2),(0-2),(0,1)',
@@ -142,11 +160,14 @@ const huawei: Profile = {
   iccidPrefix: '^ICCID: ',
   fixed: {},
   bootUrcs: ['^BOOT:35323129,0,0,0,26'],
+  // No SMS-ready marker on this module (docs/supervision.md): +CMS ERROR: 314 (SIM busy, 27.005 §3.2.5) until it is.
+  smsNotReadyError: { cms: 314 },
   // gammu #490/#508: '+CMTI: "ME",0' (index 0, ME storage); transcript 08: ME has 23 slots.
   storage: { SM: { capacity: 50, base: 0 }, ME: { capacity: 23, base: 0 }, SR: { capacity: 25, base: 0 } },
   defaultStorage: ['ME', 'ME', 'ME'],
   cpmsTest: '("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")',
-  defaultCnmi: [2, 1, 0, 0, 0],
+  // HUAWEI UMTS M2M AT spec §5.7: the AT+CNMI value "will be cleared to 0 after the MS is restarted".
+  defaultCnmi: [0, 0, 0, 0, 0],
   cnmiTest: '(0,1,2),(0,1,2,3),(0,2),(0,1,2),(0,1)',
   cscsTest: '("IRA","UCS2","GSM")',
   defaultCmgf: 0,
@@ -184,6 +205,8 @@ const ublox: Profile = {
   iccidPrefix: '+CCID: ',
   fixed: { I9: ['01.24,A01.00'] },
   bootUrcs: [],
+  // No SMS-ready marker on this module (docs/supervision.md): +CMS ERROR: 314 (SIM busy, 27.005 §3.2.5) until it is.
+  smsNotReadyError: { cms: 314 },
   // LARA-R2 / SARA-R4 start at 1 (SMT ublox polls AT+CMGR=1; transcript 18).
   storage: { SM: { capacity: 50, base: 1 }, ME: { capacity: 23, base: 1 }, SR: { capacity: 20, base: 1 } },
   defaultStorage: ['SM', 'SM', 'SM'],
@@ -213,6 +236,8 @@ const telit: Profile = {
   iccidPrefix: '#CCID: ',
   fixed: {},
   bootUrcs: [],
+  // No SMS-ready marker on this module (docs/supervision.md): +CMS ERROR: 314 (SIM busy, 27.005 §3.2.5) until it is.
+  smsNotReadyError: { cms: 314 },
   // Transcript 19 reads SM at 1, transcript 16 reads SR at 0; SR holds 20 (`+CPMS: 1,20,...`).
   storage: { SM: { capacity: 50, base: 1 }, ME: { capacity: 50, base: 1 }, SR: { capacity: 20, base: 0 } },
   defaultStorage: ['SM', 'SM', 'SM'],
@@ -242,6 +267,8 @@ const generic: Profile = {
   iccidPrefix: '+CCID: ',
   fixed: {},
   bootUrcs: [],
+  // No SMS-ready marker on this module (docs/supervision.md): +CMS ERROR: 314 (SIM busy, 27.005 §3.2.5) until it is.
+  smsNotReadyError: { cms: 314 },
   storage: { SM: { capacity: 30, base: 1 }, ME: { capacity: 50, base: 1 }, SR: { capacity: 20, base: 1 } },
   defaultStorage: ['SM', 'SM', 'SM'],
   cpmsTest: '("SM","ME","MT","SR"),("SM","ME","MT"),("SM","ME","MT")',

@@ -16,8 +16,13 @@ import type { VirtualModem } from './virtual-modem.js';
 
 export interface PtyLinkOptions {
   modem: VirtualModem;
-  /** Stable symlink to the PTY, e.g. `/tmp/ttySIM` (replaced if it exists). */
+  /** Symlink to the PTY, e.g. `/tmp/ttySIM` (replaced if it exists): the `/dev/ttyUSB2` of a real modem. */
   link?: string;
+  /**
+   * A second symlink that always follows the PTY, as udev's `/dev/serial/by-id/usb-…-if02-port0`
+   * follows a modem that re-enumerates under another ttyUSB number (see `relink`).
+   */
+  stableLink?: string;
   /** socat executable (default `socat` on PATH). */
   socat?: string;
 }
@@ -25,8 +30,12 @@ export interface PtyLinkOptions {
 export interface PtyLink {
   /** The current `/dev/pts/N`; it changes after an unplug. */
   readonly path: string;
-  /** The symlink, when one was asked for. */
+  /** The symlink, when one was asked for; it moves after `relink`. */
   readonly link: string | undefined;
+  /** The by-id style symlink, when one was asked for: the same path across unplugs. */
+  readonly stableLink: string | undefined;
+  /** From the next replug on, the PTY appears under `link` instead (a re-enumeration: ttyUSB2 → ttyUSB3). */
+  relink(link: string): void;
   /** Resolves once a pending unplug/replug transition has finished (the path exists again, or is gone). */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -41,7 +50,9 @@ export async function startPtyLink(options: PtyLinkOptions): Promise<PtyLink> {
 }
 
 class Link implements PtyLink {
-  readonly link: string | undefined;
+  link: string | undefined;
+  readonly stableLink: string | undefined;
+  #nextLink: string | undefined;
   readonly #modem: VirtualModem;
   readonly #socatPath: string;
   #path = '';
@@ -53,6 +64,7 @@ class Link implements PtyLink {
 
   constructor(options: PtyLinkOptions) {
     this.link = options.link;
+    this.stableLink = options.stableLink;
     this.#modem = options.modem;
     this.#socatPath = options.socat ?? 'socat';
     this.#plugSubscription = this.#modem.plug$.subscribe((plugged) => {
@@ -64,13 +76,25 @@ class Link implements PtyLink {
     return this.#path;
   }
 
+  relink(link: string): void {
+    this.#nextLink = link;
+  }
+
   async start(): Promise<void> {
     if (this.#closed || this.#socat || !this.#modem.isPlugged) return;
+    if (this.#nextLink !== undefined) {
+      this.link = this.#nextLink;
+      this.#nextLink = undefined;
+    }
     if (this.link) await fsp.rm(this.link, { force: true });
     const address = `pty,rawer,echo=0${this.link ? `,link=${this.link}` : ''}`;
     const socat: Socat = spawn(this.#socatPath, ['-d', '-d', address, 'STDIO'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.#socat = socat;
     this.#path = await waitForPty(socat, this.#socatPath);
+    if (this.stableLink) {
+      await fsp.rm(this.stableLink, { force: true });
+      await fsp.symlink(this.#path, this.stableLink);
+    }
     // Our own slave fd keeps the master alive while clients come and go.
     this.#slaveFd = openSync(this.#path, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
     const stream = this.#modem.connect();
@@ -113,6 +137,7 @@ class Link implements PtyLink {
       await exited;
     }
     if (this.link) await fsp.rm(this.link, { force: true });
+    if (this.stableLink) await fsp.rm(this.stableLink, { force: true });
   }
 
   #closeSlave(): void {

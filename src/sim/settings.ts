@@ -26,6 +26,8 @@ export interface Settings {
   cgreg: number;
   /** Huawei ^CURC: periodic status URCs on/off. */
   curc: boolean;
+  /** The storage-full URC is on (Quectel: after AT+QINDCFG="smsfull",1). */
+  memFullUrc: boolean;
   sca: string;
   cfun: number;
 }
@@ -45,6 +47,7 @@ export function defaultSettings(profile: Profile): Settings {
     cereg: 0,
     cgreg: 0,
     curc: true,
+    memFullUrc: !profile.memFullUrcOffByDefault,
     sca: profile.smsc,
     cfun: 1,
   };

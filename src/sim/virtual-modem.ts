@@ -32,8 +32,13 @@ export interface VirtualModemOptions {
   statusReportDelayMs?: number;
   /** Delay before held messages are re-delivered once storage frees (default 0). */
   redeliveryDelayMs?: number;
-  /** Delay between a reboot/replug and the boot URCs (default 0). */
+  /** Delay between a reboot/replug and the boot URCs; the modem ignores input until then (default 0). */
   bootDelayMs?: number;
+  /**
+   * After the boot URCs, how long SMS commands still fail with the profile's "not ready" error
+   * before its SMS-ready marker (`+QIND: SMS DONE`, `SMS Ready`…) is printed (default 0).
+   */
+  smsReadyDelayMs?: number;
   /** +CREG <stat> (default 5, roaming: a Super SIM always roams). */
   registration?: number;
   /** Operator name in +COPS? (default "vodafone UK"). */
@@ -88,6 +93,9 @@ export class VirtualModem {
   #stream: Duplex | undefined;
   #plugged = true;
   #silent = false;
+  /** Powering up: input is ignored, as a real module's UART is dead until it prints RDY. */
+  #booting = false;
+  #bootEpoch = 0;
   #dropNext = false;
   #latency: number;
   #commandLatency: Record<string, number>;
@@ -224,11 +232,14 @@ export class VirtualModem {
     this.#core.simBusyCommands = count;
   }
 
-  /** Resets: the pending answer is lost, boot URCs follow, settings revert, storage stays. */
-  reboot(): void {
+  /**
+   * Resets: the pending answer is lost, boot URCs follow (none when `silent`: some modules reset
+   * without a word), settings revert, storage stays.
+   */
+  reboot(options: { silent?: boolean } = {}): void {
     this.#abortPending();
     this.#core.powerCycle();
-    this.#boot();
+    this.#boot(options.silent ?? false);
   }
 
   /** The port disappears (the stream closes) and, after `ms`, comes back from a power-cycled modem. */
@@ -299,7 +310,7 @@ export class VirtualModem {
   // ---- bytes in ------------------------------------------------------------------------
   #receive(chunk: Buffer): void {
     this.#bytes.in += chunk.length;
-    if (this.#silent) return;
+    if (this.#silent || this.#booting) return;
     for (const byte of chunk) {
       if (this.#prompt) this.#promptByte(byte);
       else this.#commandByte(byte);
@@ -408,10 +419,29 @@ export class VirtualModem {
     this.#stream.push(Buffer.from(text, 'latin1'));
   }
 
-  #boot(): void {
-    const urcs = this.profile.bootUrcs;
-    if (urcs.length === 0) return;
-    this.#schedule(() => urcs.forEach((line) => this.#write(`\r\n${line}\r\n`)), this.#options.bootDelayMs ?? 0);
+  /** Power-up: deaf for bootDelayMs, then the boot URCs up to the SMS-ready marker, which comes smsReadyDelayMs later. */
+  #boot(silent = false): void {
+    const epoch = ++this.#bootEpoch;
+    const urcs = silent ? [] : this.profile.bootUrcs;
+    const marker = this.profile.smsReadyUrc === undefined ? -1 : urcs.indexOf(this.profile.smsReadyUrc);
+    const early = marker < 0 ? urcs : urcs.slice(0, marker);
+    const late = marker < 0 ? [] : urcs.slice(marker);
+    const bootMs = this.#options.bootDelayMs ?? 0;
+    const smsMs = this.#options.smsReadyDelayMs ?? 0;
+    const print = (lines: readonly string[]) => lines.forEach((line) => this.#write(`\r\n${line}\r\n`));
+    this.#booting = bootMs > 0;
+    this.#core.smsNotReady = smsMs > 0;
+    this.#schedule(() => {
+      if (epoch !== this.#bootEpoch) return;
+      this.#booting = false;
+      print(smsMs > 0 ? early : urcs);
+    }, bootMs);
+    if (smsMs > 0)
+      this.#schedule(() => {
+        if (epoch !== this.#bootEpoch) return;
+        this.#core.smsNotReady = false;
+        print(late);
+      }, bootMs + smsMs);
   }
 
   #abortPending(): void {

@@ -14,6 +14,14 @@ import type { SmsModem } from './sms-modem.js';
 import { parseCdsText, parseCmtText } from './text-format.js';
 import type { DeliverRecord, SmsRecord, StatusReportRecord } from './types.js';
 
+/** A sent SUBMIT still in storage, as a sweep found it. */
+export interface SentCopy {
+  storage: string;
+  index: number;
+  recipient: string;
+  text: string;
+}
+
 /** An inbound SMS with the acknowledgement that removes it from the modem. */
 export interface IncomingSms extends DeliverRecord {
   /** Where it came from: `SM:3` (storage and index) or `CMT` (pushed, never stored). */
@@ -33,6 +41,8 @@ export interface InboxOptions {
   storage: StorageSelector;
   log?: Logger;
   onStatusReport: (report: StatusReportRecord) => void;
+  /** A sweep found one of our SUBMITs already sent (`STO SENT`): the owner of the journal decides whether to free it. */
+  onSentCopy?: (copy: SentCopy) => void;
   /** How long the parts of a concatenated message wait for the rest (default 10 minutes). */
   concatTimeoutMs?: number;
   /**
@@ -213,7 +223,11 @@ export class Inbox {
       void this.#guard(`delete report ${key}`, () => this.#delete(storage, index));
       return false;
     }
-    if (record.kind !== 'deliver') return false; // our own stored SUBMITs are left alone
+    if (record.kind === 'submit' && record.status === 'STO SENT' && index >= 0) {
+      this.#options.onSentCopy?.({ storage, index, recipient: record.recipient, text: record.text });
+      return false;
+    }
+    if (record.kind !== 'deliver') return false; // unsent SUBMITs belong to the outbox
     if (this.#inHand.has(key)) return false;
     this.#inHand.add(key);
     let acked = false;

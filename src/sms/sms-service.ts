@@ -1,6 +1,6 @@
-import { Observable, Subscription } from 'rxjs';
+import { Observable, Subject, Subscription } from 'rxjs';
 import type { Logger } from '../log.js';
-import { Inbox, type IncomingSms } from './inbox.js';
+import { Inbox, type IncomingSms, type SentCopy } from './inbox.js';
 import { Outbox, type OutboundSms, type OutboxOptions, type SendOptions, type StoredState } from './outbox.js';
 import { StorageSelector } from './storage-selector.js';
 import { SerialLock } from './serial-lock.js';
@@ -31,9 +31,12 @@ export class SmsService {
   readonly #outbox: Outbox;
   readonly #subscription = new Subscription();
   readonly #modem: SmsModem;
+  readonly #sentCopies = new Subject<SentCopy>();
 
   readonly incoming$: Observable<IncomingSms>;
   readonly outbox$: Observable<OutboundSms>;
+  /** Sent SUBMITs a sweep found still in storage (a delete that failed, or a crash before it). */
+  readonly sentCopies$: Observable<SentCopy> = this.#sentCopies.asObservable();
 
   constructor(options: SmsServiceOptions) {
     const lock = new SerialLock();
@@ -59,6 +62,7 @@ export class SmsService {
       ...(options.concatTimeoutMs ? { concatTimeoutMs: options.concatTimeoutMs } : {}),
       ...(options.storageCheckMs === undefined ? {} : { storageCheckMs: options.storageCheckMs }),
       onStatusReport: (report) => this.#outbox.onStatusReport(report),
+      onSentCopy: (copy) => this.#sentCopies.next(copy),
     });
     this.incoming$ = this.#inbox.incoming$;
     this.outbox$ = this.#outbox.outbox$;
@@ -94,5 +98,6 @@ export class SmsService {
     this.#subscription.unsubscribe();
     this.#inbox.complete();
     this.#outbox.complete();
+    this.#sentCopies.complete();
   }
 }

@@ -151,6 +151,10 @@ export class BridgeStore {
     return guard('markDeliveryFailed', () => this.outbound.markDeliveryFailed(messageReference, failure));
   }
 
+  newestOutboundByStoredIndex(index: number): OutboundRecord | undefined {
+    return guard('newestOutboundByStoredIndex', () => this.outbound.newestByStoredIndex(index));
+  }
+
   pendingOutbound(): PendingOutbound {
     return guard('pendingOutbound', () => this.outbound.pending());
   }

@@ -73,6 +73,7 @@ export class OutboundLog {
   private readonly selectById: Statement<[number], OutboundRow>;
   private readonly selectByStatus: Statement<[OutboundStatus], OutboundRow>;
   private readonly selectNewestByReference: Statement<[number], OutboundRow>;
+  private readonly selectNewestByStoredIndex: Statement<[number], OutboundRow>;
   private readonly updateSending: Statement<Params>;
   private readonly updateStored: Statement<Params>;
   private readonly updateSent: Statement<Params>;
@@ -94,6 +95,7 @@ export class OutboundLog {
     this.selectNewestByReference = db.prepare(
       'SELECT * FROM outbound WHERE message_reference = ? ORDER BY sent_at DESC, id DESC LIMIT 1',
     );
+    this.selectNewestByStoredIndex = db.prepare('SELECT * FROM outbound WHERE stored_index = ? ORDER BY id DESC LIMIT 1');
     this.updateSending = db.prepare(
       `UPDATE outbound SET status = 'sending', attempts = attempts + 1,
          uncertain_retries = uncertain_retries + @uncertain, updated_at = @now WHERE id = @id`,
@@ -222,6 +224,12 @@ export class OutboundLog {
         now: this.ctx.now(),
       });
     });
+  }
+
+  /** The reply that last used this storage slot: slots are reused, so only the newest says what the slot holds. */
+  newestByStoredIndex(index: number): OutboundRecord | undefined {
+    const row = this.selectNewestByStoredIndex.get(index);
+    return row ? toOutboundRecord(row) : undefined;
   }
 
   pending(): PendingOutbound {

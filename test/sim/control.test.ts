@@ -17,6 +17,7 @@ describe('simulator control lines', () => {
     ['outbox', { action: 'outbox' }],
     ['stats', { action: 'stats' }],
     ['fault reboot', { action: 'fault', fault: { type: 'reboot' } }],
+    ['fault reboot silent', { action: 'fault', fault: { type: 'reboot', silent: true } }],
     ['fault unplug 3000', { action: 'fault', fault: { type: 'unplug', ms: 3000 } }],
     ['fault latency 200 +CMGL', { action: 'fault', fault: { type: 'latency', ms: 200, command: '+CMGL' } }],
     ['fault fail +CMGS +CMS ERROR: 500', { action: 'fault', fault: { type: 'fail', command: '+CMGS', result: '+CMS ERROR: 500' } }],

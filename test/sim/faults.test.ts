@@ -103,6 +103,67 @@ describe('virtual modem faults', () => {
     expect(modem.stored().map((m) => m.text)).toEqual(['kept']);
   });
 
+  it('resets silently when asked: no boot URC at all, yet the settings are back at their defaults', async () => {
+    fakeTimers();
+    const modem = new VirtualModem({ profile: 'quectel', bootDelayMs: 100 });
+    const host = new Host(modem);
+    host.stream.write('ATE0\rAT+CMGF=1\r');
+    await vi.advanceTimersByTimeAsync(10);
+    host.take();
+    modem.reboot({ silent: true });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(host.take()).toBe('');
+    host.stream.write('AT+CMGF?\r');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(host.take()).toBe('AT+CMGF?\r\r\n+CMGF: 0\r\n\r\nOK\r\n');
+  });
+
+  it('is deaf while it boots, then prints its boot URCs; SMS commands fail until its SMS-ready marker', async () => {
+    fakeTimers();
+    const modem = new VirtualModem({ profile: 'quectel', bootDelayMs: 100, smsReadyDelayMs: 300 });
+    const host = new Host(modem);
+    modem.reboot();
+    host.stream.write('AT\r');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(host.take()).toBe(''); // the UART is not up yet: input is lost, as on a real module
+    await vi.advanceTimersByTimeAsync(60);
+    expect(host.take()).toBe('\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n');
+    host.stream.write('ATE0\rAT+CMEE=1\rAT+CPMS?\r');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(host.take()).toBe('ATE0\r\r\nOK\r\n\r\nOK\r\n\r\n+CMS ERROR: 500\r\n');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(host.take()).toBe('\r\n+QIND: SMS DONE\r\n\r\n+QIND: PB DONE\r\n');
+    host.stream.write('AT+CPMS?\r');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(host.take()).toMatch(/^\r\n\+CPMS: "SM",0,50/);
+  });
+
+  it('says +CMS ERROR: 314 (SIM busy) before SMS is ready on a module without an SMS-ready marker', async () => {
+    fakeTimers();
+    const modem = new VirtualModem({ profile: 'ublox', smsReadyDelayMs: 300 });
+    const host = new Host(modem);
+    modem.reboot();
+    host.stream.write('ATE0\rAT+CMEE=1\rAT+CMGF=1\r');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(host.take()).toBe('ATE0\r\r\nOK\r\n\r\nOK\r\n\r\n+CMS ERROR: 314\r\n');
+    await vi.advanceTimersByTimeAsync(300);
+    host.stream.write('AT+CMGF=1\r');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(host.take()).toBe('\r\nOK\r\n');
+  });
+
+  it('announces a full storage on a Quectel only once AT+QINDCFG="smsfull",1 turned it on', async () => {
+    const host = await quietModem({ profile: 'quectel' });
+    await host.run('AT+CMGF=1');
+    host.modem.fillStorage();
+    host.modem.deliver({ from: '000', text: 'held 1' });
+    expect(await host.settle()).toBe('');
+    expect(await host.send('AT+QINDCFG="smsfull",1\r')).toBe('\r\nOK\r\n');
+    host.modem.deliver({ from: '000', text: 'held 2' });
+    expect(await host.settle()).toBe('\r\n+QIND: "smsfull","SM"\r\n');
+    expect(host.modem.stats.held).toBe(2);
+  });
+
   it('unplugs: the stream closes, the port is gone, then a power-cycled modem comes back', async () => {
     fakeTimers();
     const modem = new VirtualModem({ profile: 'quectel' });
@@ -153,7 +214,7 @@ describe('virtual modem faults', () => {
 
   it('holds deliveries while storage is full and re-delivers them once space frees', async () => {
     const host = await quietModem({ profile: 'huawei', noise: false });
-    await host.run('AT+CMGF=1', 'AT+CMEE=1');
+    await host.run('AT+CMGF=1', 'AT+CMEE=1', 'AT+CNMI=2,1,0,0,0'); // Huawei starts with +CNMI 0,0,0,0,0
     host.modem.fillStorage();
     expect(await host.send('AT+CPMS?\r')).toBe('\r\n+CPMS: "ME",23,23,"ME",23,23,"ME",23,23\r\n\r\nOK\r\n');
     host.modem.deliver({ from: '000', text: 'held' });

@@ -51,7 +51,7 @@ const table: {
     cgmi: 'huawei',
     iccid: ['AT^ICCID?', `^ICCID: ${ICCID}`],
     cmti: '+CMTI: "ME",0',
-    cnmi: '2,1,0,0,0',
+    cnmi: '0,0,0,0,0', // HUAWEI M2M AT spec §5.7: cleared to 0 on restart
     cnmiTest: '(0,1,2),(0,1,2,3),(0,2),(0,1,2),(0,1)',
     unknown: 'COMMAND NOT SUPPORT',
     boot: ['^BOOT:35323129,0,0,0,26'],

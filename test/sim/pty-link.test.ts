@@ -87,6 +87,26 @@ describe('virtual modem on a pseudo-terminal', () => {
     expect(answer.endsWith('AT\r\r\nOK\r\n')).toBe(true);
   });
 
+  it('comes back under another name after a re-enumeration, while the by-id style link follows it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pty-relink-'));
+    const modem = new VirtualModem({ profile: 'simcom' });
+    const link = await startPtyLink({ modem, link: join(dir, 'ttyUSB2'), stableLink: join(dir, 'by-id') });
+    cleanup.push(() => link.close(), async () => modem.dispose(), async () => rmSync(dir, { recursive: true, force: true }));
+    expect(realpathSync(join(dir, 'by-id'))).toBe(link.path);
+    link.relink(join(dir, 'ttyUSB3'));
+    modem.unplug(100);
+    await link.ready();
+    expect(existsSync(join(dir, 'by-id'))).toBe(false);
+    await firstValueFrom(modem.plug$.pipe(filter(Boolean)));
+    await link.ready();
+    expect(existsSync(join(dir, 'ttyUSB2'))).toBe(false);
+    expect(realpathSync(join(dir, 'ttyUSB3'))).toBe(link.path);
+    expect(realpathSync(join(dir, 'by-id'))).toBe(link.path);
+    const port = await openPort(join(dir, 'by-id'));
+    cleanup.push(() => closePort(port));
+    expect(await ask(port, 'AT\r', /OK\r\n$/)).toMatch(/OK\r\n$/);
+  });
+
   it('says clearly when socat is missing', async () => {
     const modem = new VirtualModem();
     await expect(startPtyLink({ modem, socat: 'socat-that-does-not-exist' })).rejects.toThrow(/socat is not installed/);
