@@ -7,6 +7,10 @@ export const EXIT = {
   USAGE: 2,
   /** The port could not be opened or disappeared. */
   PORT: 3,
+  /** run: the modem stayed away longer than supervision.maxOfflineMs (systemd restarts the service). */
+  MODEM_GONE: 4,
+  /** run: the SIM needs a PIN or PUK that smsbridge will not guess (the unit does not restart on it). */
+  SIM_LOCKED: 5,
 } as const;
 
 export function fail(code: number, message: string): void {

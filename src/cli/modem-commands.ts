@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { at } from '../at/command.js';
+import type { PinAttempts } from '../modem/profiles.js';
 import { ModemSession } from '../modem/modem-session.js';
 import { detectPort, listCandidates } from '../modem/port-detect.js';
 import { SerialTransport } from '../transport/serial-transport.js';
@@ -47,10 +49,23 @@ export function registerModemCommands(program: Command): void {
         sms: { mode: 'text', delivery: 'store', statusReports: false },
         ...(options.pin ? { pin: options.pin } : {}),
         log,
+        // A one-shot command: give up when the modem does not answer, rather than supervise forever.
+        maxOfflineMs: 20_000,
+        settingsCheckMs: 0,
       });
       try {
         const result = await session.start();
         const info = result.info;
+        // The counters are worth one more exchange here, not at every start of the daemon.
+        const counters = await session
+          .send(at(result.profile.pinAttempts.command, { prefix: undefined }))
+          .then((answer) => result.profile.pinAttempts.parse(answer.lines))
+          .catch(() => ({}) as PinAttempts);
+        info.sim = {
+          state: info.sim?.state ?? 'READY',
+          ...(counters.pin === undefined ? {} : { pinAttempts: counters.pin }),
+          ...(counters.puk === undefined ? {} : { pukAttempts: counters.puk }),
+        };
         if (options.json) console.log(JSON.stringify(info, null, 2));
         else {
           const rows: [string, unknown][] = [
@@ -59,6 +74,7 @@ export function registerModemCommands(program: Command): void {
             ['IMEI', info.imei],
             ['IMSI', info.imsi],
             ['ICCID', info.iccid],
+            ['SIM', [info.sim.state, info.sim.pinAttempts === undefined ? '' : `${info.sim.pinAttempts} PIN attempts left`, info.sim.pukAttempts === undefined ? '' : `${info.sim.pukAttempts} PUK`].filter(Boolean).join(', ')],
             ['registration', info.registration],
             ['operator', info.operator],
             ['signal', info.signalDbm === undefined ? undefined : `${info.signalDbm} dBm`],

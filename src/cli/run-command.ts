@@ -15,6 +15,8 @@ import { EXIT, fail } from './exit-codes.js';
 import { createLogger } from './logger.js';
 import { portOpener } from './open-port.js';
 import { startBridge } from './wiring.js';
+import { systemdNotifier } from './systemd-notify.js';
+import type { ModemSession } from '../modem/modem-session.js';
 
 interface RunOptions {
   config?: string;
@@ -38,7 +40,12 @@ export function registerRunCommand(program: Command): void {
     .option('--trace <file>', 'append the AT session to <file> in the transcript format')
     .option('--db <path>', 'store path (overrides the configuration)')
     .option('--log-level <level>', 'trace, debug, info, warn or error (overrides the configuration)')
-    .addHelpText('after', '\nExit codes: 0 stopped by a signal, 2 invalid configuration, 3 the port could not be opened, 1 any other failure.')
+    .addHelpText(
+      'after',
+      '\nThe modem port is opened again and again (capped backoff) until the modem answers; see docs/supervision.md.' +
+        '\nExit codes: 0 stopped by a signal, 2 invalid configuration, 3 the port could not be found (port: auto),' +
+        '\n4 the modem stayed away longer than supervision.maxOfflineMs, 5 the SIM needs a PIN or PUK smsbridge will not guess, 1 any other failure.',
+    )
     .action(async (options: RunOptions) => {
       let config: Config;
       try {
@@ -64,9 +71,32 @@ export function registerRunCommand(program: Command): void {
         }
       }
 
+      const notifier = systemdNotifier(process.env, log);
+      let session: ModemSession | undefined;
+      let watchdog: NodeJS.Timeout | undefined;
+      const startOptions: { onSession?: (s: ModemSession) => void } = {};
+      // A final state of the session ends the process with its own exit code (systemd decides on it).
+      const ended = new Promise<number>((resolve) => {
+        const onSession = (s: ModemSession) => {
+          session = s;
+          s.changes$.subscribe((change) => {
+            notifier.send({ STATUS: `${change.to}: ${change.reason}` });
+            if (change.to === 'locked') resolve(EXIT.SIM_LOCKED);
+            if (change.to === 'failed') resolve(EXIT.MODEM_GONE);
+          });
+          if (notifier.watchdogIntervalMs !== undefined) {
+            // Pings only while the session is where it should be: a wedged loop or a stuck state gets restarted.
+            watchdog = setInterval(() => {
+              if (s.healthy()) notifier.send({ WATCHDOG: 1 });
+            }, notifier.watchdogIntervalMs);
+          }
+        };
+        startOptions.onSession = onSession;
+      });
       let running;
       try {
         running = await startBridge({
+          ...startOptions,
           config,
           open,
           log,
@@ -74,23 +104,40 @@ export function registerRunCommand(program: Command): void {
           ...(options.demo ? { routes: DEMO_ROUTES } : {}),
         });
       } catch (error) {
-        const code = isBridgeError(error, 'PORT_OPEN_FAILED') || isBridgeError(error, 'PORT_CLOSED') ? EXIT.PORT : EXIT.FAILURE;
-        return fail(code, (error as Error).message);
+        clearInterval(watchdog);
+        notifier.close();
+        return fail(exitCodeFor(error, session), (error as Error).message);
       }
       const info = running.session.info();
       log.info({ model: info?.model, imei: info?.imei, store: config.store.path }, 'smsbridge is running');
+      notifier.send({ READY: 1, STATUS: `ready: ${info?.manufacturer ?? ''} ${info?.model ?? ''}`.trim() });
 
       if (modem && options.demo) runDemo(modem, running.bridge.events$);
 
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      const code = await Promise.race([
+        new Promise<number>((resolve) => {
+          const stop = () => resolve(EXIT.OK);
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        }),
+        ended,
+      ]);
+      if (code !== EXIT.OK) log.error({ exitCode: code }, running.session.finalError?.message ?? 'the modem session ended');
+      notifier.send({ STOPPING: 1 });
+      clearInterval(watchdog);
       await running.stop();
+      notifier.close();
       modem?.dispose();
-      process.exit(EXIT.OK);
+      process.exit(code);
     });
+}
+
+/** The exit code for a bridge that did not start (README, "Exit codes"). */
+function exitCodeFor(error: unknown, session: ModemSession | undefined): number {
+  if (session?.state === 'locked' || isBridgeError(error, 'SIM_PIN_WRONG') || isBridgeError(error, 'SIM_PIN_REQUIRED') || isBridgeError(error, 'SIM_PUK_REQUIRED')) return EXIT.SIM_LOCKED;
+  if (session?.state === 'failed') return EXIT.MODEM_GONE;
+  if (isBridgeError(error, 'PORT_OPEN_FAILED') || isBridgeError(error, 'PORT_CLOSED') || isBridgeError(error, 'NO_PORT_FOUND')) return EXIT.PORT;
+  return EXIT.FAILURE;
 }
 
 /** The demo: sample commands in, every step shown, then stdin lines as commands from 000. */

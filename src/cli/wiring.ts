@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileGuard } from './pin-guard.js';
 import { appendFileSync } from 'node:fs';
 import { Bridge } from '../bridge/bridge.js';
 import type { Config } from '../config/config.js';
@@ -32,6 +34,8 @@ export interface WireOptions {
   routes?: Route[];
   /** Append the AT session to this file in the transcript format. */
   tracePath?: string;
+  /** Called with the session before it starts (systemd notifications, state watchers). */
+  onSession?: (session: ModemSession) => void;
 }
 
 /** Builds the whole bridge from configuration: session → SMS layer → store → dispatcher → bridge. */
@@ -44,6 +48,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
     sms: { mode: config.sms.mode, delivery: config.sms.delivery, statusReports: config.sms.statusReports },
     profile: config.profile,
     ...(config.secrets.pin ? { pin: config.secrets.pin.reveal() } : {}),
+    pinGuard: fileGuard(join(dirname(config.store.path), 'smsbridge.pin-refused')),
     log,
     channel: { redactBodies: config.log.redactPayloads },
     settingsCheckMs: config.supervision.settingsCheckMs,
@@ -57,6 +62,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
         }
       : {}),
   });
+  options.onSession?.(session);
   const sms = new SmsService({
     modem: session,
     mode: config.sms.mode,

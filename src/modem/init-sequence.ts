@@ -15,7 +15,7 @@ import {
   type CnmiChoice,
   type Registration,
 } from './parsers.js';
-import { PROFILES, pickProfile, type ModemProfile, type ProfileName } from './profiles.js';
+import { PROFILES, pickProfile, type ModemProfile, type PinAttempts, type ProfileName } from './profiles.js';
 import { backoff, isTransientNotReady, retry, sleep as realSleep } from './retry.js';
 
 export interface SmsSettings {
@@ -31,9 +31,28 @@ export interface InitOptions {
   pin?: string;
   sms: SmsSettings;
   log?: Logger;
+  /**
+   * Remembers PINs the SIM refused, across restarts (docs/supervision.md): a refused PIN is never
+   * entered again, so `Restart=always` cannot walk a SIM into its PUK.
+   */
+  pinGuard?: PinGuard;
   /** How long to keep retrying "SIM busy" / "init in progress" at start. */
   notReadyAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PinGuard {
+  wasRefused(pin: string): boolean;
+  refused(pin: string): void;
+  /** The SIM is unlocked (a person fixed it, or the PIN worked): forget what was refused. */
+  unlocked(): void;
+}
+
+/** The SIM's lock state as +CPIN? said it, and the attempts left where the vendor tells them. */
+export interface SimLock {
+  state: string;
+  pinAttempts?: number;
+  pukAttempts?: number;
 }
 
 export interface ModemInfo {
@@ -50,6 +69,7 @@ export interface ModemInfo {
   storage?: { name: string; used: number; total: number };
   /** The AT+CNMI actually accepted, e.g. `AT+CNMI=2,1,0,1,0`. */
   cnmi?: string;
+  sim?: SimLock;
 }
 
 export interface InitResult {
@@ -103,9 +123,9 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
     options.profile && options.profile !== 'auto' ? PROFILES[options.profile] : pickProfile(manufacturer, model);
   for (const command of profile.init) await optional(command);
 
-  await unlockSim(send, options.pin, log);
+  const sim = await unlockSim(send, optional, profile, options, log);
 
-  const info: ModemInfo = { manufacturer, model, firmware, profile: profile.name };
+  const info: ModemInfo = { manufacturer, model, firmware, profile: profile.name, sim };
   await send(at(`AT+CMGF=${options.sms.mode === 'text' ? 1 : 0}`));
   if (options.sms.mode === 'text') {
     await optional('AT+CSCS="GSM"');
@@ -179,23 +199,63 @@ export async function refreshNetwork(channel: AtChannel, info: ModemInfo): Promi
   if (operator !== undefined) info.operator = operator;
 }
 
-async function unlockSim(send: (c: AtCommand<AtResponse>) => Promise<AtResponse>, pin: string | undefined, log: Logger): Promise<void> {
+/**
+ * Unlocks the SIM, never guessing: the configured PIN is entered at most once, never when it was
+ * refused before (pinGuard), and never when the SIM has a single attempt left, which is kept for a
+ * person. The attempts come from the vendor's counter command (profile.pinAttempts).
+ */
+async function unlockSim(
+  send: (c: AtCommand<AtResponse>) => Promise<AtResponse>,
+  optional: (text: string, options?: { anyPrefix?: boolean }) => Promise<AtResponse | undefined>,
+  profile: ModemProfile,
+  options: InitOptions,
+  log: Logger,
+): Promise<SimLock> {
   const state = async () => parseCpin(valuesOf(await send(at('AT+CPIN?')), '+CPIN:')[0] ?? '');
+  const attempts = async () => {
+    const answer = await optional(profile.pinAttempts.command, { anyPrefix: true });
+    return answer ? profile.pinAttempts.parse(answer.lines) : {};
+  };
+  const lock = (current: string, left: PinAttempts): SimLock => ({
+    state: current,
+    ...(left.pin === undefined ? {} : { pinAttempts: left.pin }),
+    ...(left.puk === undefined ? {} : { pukAttempts: left.puk }),
+  });
+  const says = (left: PinAttempts) => (left.pin === undefined ? '' : ` (${left.pin} PIN attempt${left.pin === 1 ? '' : 's'} left)`);
   let current = await state();
-  if (current === 'READY') return;
+  if (current === 'READY') {
+    options.pinGuard?.unlocked();
+    return { state: current };
+  }
+  const pin = options.pin;
   if (current === 'SIM PIN') {
-    if (!pin) throw new BridgeError('SIM_PIN_REQUIRED', 'the SIM asks for a PIN and none is configured (set `pin` or `pinFile`)');
-    log.info('entering the SIM PIN');
+    const left = await attempts();
+    if (!pin) throw new BridgeError('SIM_PIN_REQUIRED', `the SIM asks for its PIN${says(left)} and none is configured (set \`pin\` or \`pinFile\`)`);
+    if (options.pinGuard?.wasRefused(pin)) {
+      throw new BridgeError('SIM_PIN_WRONG', `the SIM refused the configured PIN before${says(left)}: not entering it again; set the right PIN (pin or pinFile)`);
+    }
+    if (left.pin !== undefined && left.pin <= 1) {
+      throw new BridgeError('SIM_PIN_REQUIRED', `the SIM has 1 PIN attempt left: smsbridge leaves it to a person (unlock the SIM by hand, e.g. smsbridge at --port … 'AT+CPIN="…"')`);
+    }
+    log.info(lock(current, left), 'entering the SIM PIN');
     try {
       await send(at(`AT+CPIN="${pin}"`));
     } catch (error) {
       // Never try again: three wrong PINs lock the SIM behind its PUK.
-      throw new BridgeError('SIM_PIN_WRONG', 'the SIM refused the configured PIN; not retrying, to keep the SIM from locking', { cause: error });
+      options.pinGuard?.refused(pin);
+      const after = await attempts().catch(() => ({}));
+      throw new BridgeError('SIM_PIN_WRONG', `the SIM refused the configured PIN${says(after)}; not retrying, to keep the SIM from locking`, { cause: error });
     }
     current = await state();
-    if (current === 'READY') return;
+    if (current === 'READY') {
+      options.pinGuard?.unlocked();
+      return { state: current };
+    }
   }
-  if (current.includes('PUK')) throw new BridgeError('SIM_PUK_REQUIRED', `the SIM is locked (${current}): it needs its PUK, which smsbridge never guesses`);
+  if (current.includes('PUK')) {
+    const left = await attempts();
+    throw new BridgeError('SIM_PUK_REQUIRED', `the SIM is locked (${current}${left.puk === undefined ? '' : `, ${left.puk} PUK attempts left`}): it needs its PUK, which smsbridge never guesses`);
+  }
   throw new BridgeError('NOT_READY', `the SIM is not ready: +CPIN: ${current}`);
 }
 

@@ -91,6 +91,8 @@ export class ModemSession {
   #finalError?: BridgeError;
   #simError?: BridgeError;
   #lastTransientLog = 0;
+  #enteredAt = Date.now();
+  #lastCheckAt = Date.now();
 
   /** The supervision state; every change is also logged with its reason. */
   readonly state$: Observable<SessionState>;
@@ -128,6 +130,23 @@ export class ModemSession {
   /** Why the session ended, once it is in a final state. */
   get finalError(): BridgeError | undefined {
     return this.#finalError;
+  }
+
+  /**
+   * For a watchdog: true while the session is where it should be. A state with a deadline has not
+   * outlived it (plus slack: its timer fired, the event loop turns); `ready` has checked its
+   * settings lately (or checks are off); a final state is never healthy.
+   */
+  healthy(now = Date.now()): boolean {
+    const snapshot = this.#snapshot.value;
+    if (FINAL_STATES.has(snapshot.state) || snapshot.state === 'closed') return false;
+    if (snapshot.state === 'ready') {
+      const every = this.#options.settingsCheckMs ?? 30_000;
+      // A check waits behind the command in flight (at most AT+CMSS's 120 s).
+      return every <= 0 || now - this.#lastCheckAt <= 3 * every + 150_000;
+    }
+    const deadline = deadlineOf(snapshot, this.#timing);
+    return deadline === undefined || now - this.#enteredAt <= deadline + 10_000;
   }
 
   /** True while a send's result is awaited: nothing else may be written then. */
@@ -178,7 +197,10 @@ export class ModemSession {
     const step = transition(before, event);
     if (!step) return;
     const changed = step.next.state !== before.state;
-    if (changed || step.rearm) this.#epoch++;
+    if (changed || step.rearm) {
+      this.#epoch++;
+      this.#enteredAt = Date.now();
+    }
     // A final state's error is set before anyone watching the state sees it.
     for (const effect of step.effects) if (effect.type === 'finish') this.#run(effect);
     this.#snapshot.next(step.next);
@@ -199,7 +221,10 @@ export class ModemSession {
       this.#log[level === 'warn' && before.state === 'closed' ? 'info' : level]({ from: before.state, to: after.state, event: event.type, attempt: after.attempt }, reason);
     }
     this.#trackOffline(after.state);
-    if (after.state === 'ready') this.#armSettingsCheck();
+    if (after.state === 'ready') {
+      this.#lastCheckAt = Date.now();
+      this.#armSettingsCheck();
+    }
     else clearTimeout(this.#checkTimer);
   }
 
@@ -388,6 +413,7 @@ export class ModemSession {
     try {
       const lost = await checkSettings((c) => channel.send(c), init, this.#options.sms);
       if (epoch !== this.#epoch) return;
+      this.#lastCheckAt = Date.now();
       if (lost) this.#dispatch({ type: 'settings-lost', detail: lost });
       else this.#armSettingsCheck();
     } catch (error) {

@@ -41,12 +41,17 @@ const cmee: Handler = (cmd, core) => {
 
 /** AT+CPIN (27.007 §8.3). */
 const cpin: Handler = (cmd, core) => {
-  if (cmd.op === 'read') return core.ok([`+CPIN: ${core.pinLocked ? 'SIM PIN' : 'READY'}`]);
+  if (cmd.op === 'read') return core.ok([`+CPIN: ${core.simState}`]);
   if (cmd.op === 'test') return core.ok();
   if (cmd.op !== 'set') return core.error();
   const pin = stringParam(splitParams(cmd.args)[0]);
   if (!core.pinLocked) return core.ok();
-  if (pin !== core.options.pin) return core.cme(16);
+  if (core.pinAttempts <= 0) return core.cme(12); // SIM PUK required (27.007 §9.2.1)
+  if (pin !== core.options.pin) {
+    core.pinAttempts--;
+    return core.cme(16);
+  }
+  core.pinAttempts = 3;
   core.pinLocked = false;
   core.retryHeld();
   return core.ok();

@@ -53,6 +53,7 @@ export interface CoreHooks {
 export interface CoreOptions {
   clock: () => Date;
   pin?: string;
+  pinAttempts?: number;
   firstMessageReference: number;
   /** Delay before a requested status report comes back from the network. */
   statusReportDelayMs: number;
@@ -66,6 +67,14 @@ export interface CoreOptions {
 /** Commands of the SMS service (27.005), refused until the module's SMS part is up. */
 const SMS_COMMANDS: ReadonlySet<string> = new Set(['+CMGF', '+CPMS', '+CNMI', '+CMGL', '+CMGR', '+CMGD', '+CMGS', '+CMGW', '+CMSS', '+CSMS', '+CSMP', '+CSCA', '+CNMA']);
 
+/** The vendor's attempts-left command (read, exec, or set with a facility: all answer the same here). */
+const pinCounter: Handler = (cmd, core) => {
+  if (cmd.op === 'test') return core.ok();
+  const state = core.simState;
+  const lines = core.profile.pinCounter.answer({ pin: core.pinAttempts, puk: core.pukAttempts, state }).split('\r\n');
+  return core.ok(lines);
+};
+
 const HANDLERS: ReadonlyMap<string, Handler> = new Map([...GENERAL_COMMANDS, ...SMS_CONFIG_COMMANDS, ...SMS_MESSAGE_COMMANDS]);
 
 export class ModemCore {
@@ -74,6 +83,9 @@ export class ModemCore {
   readonly outbox: OutboxEntry[] = [];
   readonly commandCounts = new Map<string, number>();
   pinLocked: boolean;
+  /** SIM counters: they survive power cycles, as on a real SIM. 0 PIN attempts locks behind the PUK. */
+  pinAttempts = 3;
+  pukAttempts = 10;
   registration: number;
   simBusyCommands = 0;
   /** Between boot and the SMS-ready marker: SMS commands answer the profile's "not ready" error. */
@@ -95,8 +107,15 @@ export class ModemCore {
     this.settings = defaultSettings(profile);
     this.storage = new SmsStorage(profile.storage);
     this.pinLocked = options.pin !== undefined;
+    this.pinAttempts = options.pinAttempts ?? 3;
     this.registration = options.registration;
     this.#nextMr = options.firstMessageReference;
+  }
+
+  /** What +CPIN? says. */
+  get simState(): string {
+    if (this.pinAttempts <= 0) return 'SIM PUK';
+    return this.pinLocked ? 'SIM PIN' : 'READY';
   }
 
   get counters(): Readonly<{ sends: number; deliveries: number; held: number; statusReports: number }> {
@@ -166,6 +185,7 @@ export class ModemCore {
     if (fixed) return (_cmd, core) => core.ok([...fixed]);
     if (cmd.name === this.profile.iccidCommand && cmd.op !== 'test' && cmd.op !== 'set')
       return (_cmd, core) => (core.pinLocked ? core.cme(11) : core.ok([`${core.profile.iccidPrefix}${core.profile.iccid}`]));
+    if (cmd.name === this.profile.pinCounter.command) return pinCounter;
     if (/^S\d+$/.test(cmd.name)) return sRegister;
     return HANDLERS.get(cmd.name);
   }

@@ -21,6 +21,11 @@ export interface Profile {
   iccid: string;
   /** The vendor's ICCID command (upper case, as written after AT) and its answer prefix. */
   iccidCommand: string;
+  /**
+   * The vendor's "attempts left" command (name as parsed, e.g. `+QPINC`) and its answer from the
+   * PIN and PUK counters and the password asked for now (docs/supervision.md cites each manual).
+   */
+  pinCounter: { command: string; answer: (c: { pin: number; puk: number; state: string }) => string };
   iccidPrefix: string;
   /** Extra vendor commands with fixed answers: command text after AT (upper case) → info lines. */
   fixed: Readonly<Record<string, readonly string[]>>;
@@ -68,6 +73,8 @@ const quectel: Profile = {
   imei: '866834040123456',
   imsi: IMSI,
   iccid: '89883070000012345678',
+  // EC2x AT manual AT+QPINC; oFono at_qpinc_cb: `+QPINC: "SC",<pin>,<puk>`.
+  pinCounter: { command: '+QPINC', answer: (c) => `+QPINC: "SC",${c.pin},${c.puk}` },
   iccidCommand: '+QCCID',
   iccidPrefix: '+QCCID: ',
   fixed: {},
@@ -103,6 +110,8 @@ const simcom: Profile = {
   imei: '862636050123456',
   imsi: IMSI,
   iccid: '89883070000012345678',
+  // SIM7500/SIM7600 AT manual V1.12 §4.6: `+SPIC: <pin1>,<puk1>,<pin2>,<puk2>`.
+  pinCounter: { command: '+SPIC', answer: (c) => `+SPIC: ${c.pin},${c.puk},3,10` },
   iccidCommand: '+CICCID',
   iccidPrefix: '+ICCID: ',
   fixed: {},
@@ -135,6 +144,8 @@ const sim800: Profile = {
   cgmr: 'Revision:1418B04SIM800L24',
   ati: ['SIM800 R14.18'],
   imei: '865067020123456',
+  // SIMCom command tables (SIM900/SIM5320) list AT+SPIC; same four fields as the SIM7600.
+  pinCounter: { command: '+SPIC', answer: (c) => `+SPIC: ${c.pin},${c.puk},3,10` },
   iccidCommand: '+CCID',
   iccidPrefix: '',
   // SIM800 manual p.352; transcript 12.
@@ -156,6 +167,8 @@ const huawei: Profile = {
   imei: '861320010123456',
   imsi: IMSI,
   iccid: '89883070000012345678',
+  // MU509 AT spec §7.4: `^CPIN: <code>,[<times>],<puk_times>,<pin_times>,<puk2_times>,<pin2_times>`.
+  pinCounter: { command: '^CPIN', answer: (c) => `^CPIN: ${c.state},${c.state === 'READY' ? '' : c.state.includes('PUK') ? c.puk : c.pin},${c.puk},${c.pin},10,3` },
   iccidCommand: '^ICCID',
   iccidPrefix: '^ICCID: ',
   fixed: {},
@@ -201,6 +214,8 @@ const ublox: Profile = {
   imei: '352753090123456',
   imsi: IMSI,
   iccid: '89883070000012345678',
+  // u-blox AT+UPINCNT (ModemManager ublox helpers): `+UPINCNT: <pin>,<pin2>,<puk>,<puk2>`.
+  pinCounter: { command: '+UPINCNT', answer: (c) => `+UPINCNT: ${c.pin},3,${c.puk},10` },
   iccidCommand: '+CCID',
   iccidPrefix: '+CCID: ',
   fixed: { I9: ['01.24,A01.00'] },
@@ -232,6 +247,8 @@ const telit: Profile = {
   imei: '354337090123456',
   imsi: IMSI,
   iccid: '89883070000012345678',
+  // Telit AT#PCT: attempts left for the password asked for now (3 for PIN when none is pending).
+  pinCounter: { command: '#PCT', answer: (c) => `#PCT: ${c.state.includes('PUK') ? c.puk : c.pin}` },
   iccidCommand: '#CCID',
   iccidPrefix: '#CCID: ',
   fixed: {},
@@ -263,6 +280,8 @@ const generic: Profile = {
   imei: '490154203237518',
   imsi: IMSI,
   iccid: '89883070000012345678',
+  // 3GPP TS 27.007 §8.65 AT+CPINR: `+CPINR: <code>,<retries>,<default retries>`.
+  pinCounter: { command: '+CPINR', answer: (c) => `+CPINR: SIM PIN,${c.pin},3\r\n+CPINR: SIM PUK,${c.puk},10` },
   iccidCommand: '+CCID',
   iccidPrefix: '+CCID: ',
   fixed: {},

@@ -24,6 +24,8 @@ export interface VirtualModemOptions {
   commandLatencyMs?: Record<string, number>;
   /** When set, the SIM starts PIN-locked until `AT+CPIN="<pin>"`. */
   pin?: string;
+  /** PIN attempts the SIM has left (default 3); 0 means it wants its PUK. */
+  pinAttempts?: number;
   /** Clock for timestamps (default `() => new Date()`). */
   clock?: () => Date;
   /** First message reference handed out by +CMGS (default 1); increments per send, mod 256. */
@@ -123,6 +125,7 @@ export class VirtualModem {
       {
         clock: options.clock ?? (() => new Date()),
         ...(options.pin !== undefined ? { pin: options.pin } : {}),
+        ...(options.pinAttempts !== undefined ? { pinAttempts: options.pinAttempts } : {}),
         firstMessageReference: options.firstMessageReference ?? 1,
         statusReportDelayMs: options.statusReportDelayMs ?? 0,
         redeliveryDelayMs: options.redeliveryDelayMs ?? 0,
@@ -184,6 +187,11 @@ export class VirtualModem {
         pdu: sms.pdu.toString('hex').toUpperCase(),
       })),
     );
+  }
+
+  /** The SIM's PIN and PUK counters. */
+  get simCounters(): { pin: number; puk: number } {
+    return { pin: this.#core.pinAttempts, puk: this.#core.pukAttempts };
   }
 
   get stats(): ModemStats {

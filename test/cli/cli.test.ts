@@ -68,6 +68,7 @@ describe('smsbridge CLI', () => {
     expect(stdout).toMatch(/IMEI\s+\d{15}/);
     expect(stdout).toMatch(/signal\s+-\d+ dBm/);
     expect(stdout).toMatch(/SMS storage\s+SM \d+\/\d+/);
+    expect(stdout).toMatch(/SIM\s+READY, 3 PIN attempts left, 10 PUK/);
   });
 
   it('send queues a message in the store and history lists it; an oversize one is refused with exit 1', async () => {

@@ -148,10 +148,45 @@ describe('ModemSession on the virtual modem', () => {
     expect(modem.stats.commands['+CPIN']).toBeGreaterThanOrEqual(2);
   });
 
-  it('never guesses: a wrong PIN stops without trying again', async () => {
+  it('never guesses: a wrong PIN stops without trying again, and says how many attempts are left', async () => {
     const { session, modem } = setup({ pin: '1234' }, { pin: '0000' });
-    await expect(session.start()).rejects.toMatchObject({ code: 'SIM_PIN_WRONG' });
-    expect(modem.stats.commands['+CPIN']).toBe(2);
+    const error = (await session.start().then(() => new Error('started'), (e: unknown) => e as Error));
+    expect(error).toMatchObject({ code: 'SIM_PIN_WRONG' });
+    expect(error.message).toContain('2 PIN attempts left');
+    expect(modem.stats.commands['+CPIN']).toBe(2); // AT+CPIN? then the one AT+CPIN="0000"
+    expect(modem.simCounters.pin).toBe(2);
+    expect(session.state).toBe('locked');
+  });
+
+  it.each<ProfileName>(['quectel', 'simcom', 'huawei', 'ublox', 'telit', 'generic'])('reads the PIN attempts left on a %s and keeps the last one for a person', async (profile) => {
+    const { session, modem } = setup({ profile, pin: '1234', pinAttempts: 1 }, { pin: '1234' });
+    const error = (await session.start().then(() => new Error('started'), (e: unknown) => e as Error));
+    expect(error).toMatchObject({ code: 'SIM_PIN_REQUIRED' });
+    expect(error.message).toContain('1 PIN attempt left');
+    expect(modem.stats.commands['+CPIN']).toBe(1); // only AT+CPIN?
+  });
+
+  it('does not enter a PIN the SIM refused before (across restarts), and forgets it once the SIM is unlocked', async () => {
+    const refused = new Set<string>();
+    const pinGuard = { wasRefused: (pin: string) => refused.has(pin), refused: (pin: string) => void refused.add(pin), unlocked: () => refused.clear() };
+    const first = setup({ pin: '1234' }, { pin: '0000', pinGuard });
+    await expect(first.session.start()).rejects.toMatchObject({ code: 'SIM_PIN_WRONG' });
+    expect(refused.size).toBe(1);
+    const again = setup({ pin: '1234' }, { pin: '0000', pinGuard });
+    await expect(again.session.start()).rejects.toMatchObject({ code: 'SIM_PIN_WRONG', message: expect.stringContaining('before') });
+    expect(again.modem.stats.commands['+CPIN']).toBe(1);
+    const fixed = setup({ pin: '1234' }, { pin: '1234', pinGuard });
+    await fixed.session.start();
+    expect(refused.size).toBe(0);
+  });
+
+  it('is healthy for a watchdog while ready, and not once closed', async () => {
+    const { session } = setup();
+    expect(session.healthy()).toBe(false);
+    await session.start();
+    expect(session.healthy()).toBe(true);
+    await session.close();
+    expect(session.healthy()).toBe(false);
   });
 
   it('finds messages held behind a full storage that no +CMTI announced, by its storage check', async () => {
