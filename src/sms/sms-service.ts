@@ -6,6 +6,7 @@ import { StorageSelector } from './storage-selector.js';
 import { SerialLock } from './serial-lock.js';
 import type { SmsMode } from './sms-commands.js';
 import type { SmsModem } from './sms-modem.js';
+import { backoff, isTransientNotReady, retry } from '../modem/retry.js';
 
 export interface SmsServiceOptions {
   modem: SmsModem;
@@ -19,6 +20,20 @@ export interface SmsServiceOptions {
   concatTimeoutMs?: number;
   /** How often to check the storage counters for messages no URC announced (default 5 minutes; 0: never). */
   storageCheckMs?: number;
+}
+
+/**
+ * The modem as the inbox and the storage selector see it: SIM busy (+CME 14, +CMS 314, 515) and
+ * "SMS not ready" (+CMS 500 after a reboot) are retried where they occur, at most 1 s apart for
+ * about 10 s, instead of waiting for the next sweep. Only for commands that may run twice
+ * (read, list, delete, select storage); sends have their own retry in the outbox.
+ */
+function waitingOutBusy(modem: SmsModem): SmsModem {
+  return {
+    send: (command, options) => retry(() => modem.send(command, options), { attempts: 12, delayMs: backoff(250, 1000), retryable: isTransientNotReady }),
+    urc$: modem.urc$,
+    ready$: modem.ready$,
+  };
 }
 
 /**
@@ -40,7 +55,8 @@ export class SmsService {
 
   constructor(options: SmsServiceOptions) {
     const lock = new SerialLock();
-    const storage = new StorageSelector(options.modem);
+    const patient = waitingOutBusy(options.modem);
+    const storage = new StorageSelector(patient);
     this.#modem = options.modem;
     this.#outbox = new Outbox({
       ...options.outbox,
@@ -54,7 +70,7 @@ export class SmsService {
       ...(options.clock ? { clock: options.clock } : {}),
     });
     this.#inbox = new Inbox({
-      modem: options.modem,
+      modem: patient,
       mode: options.mode,
       lock,
       storage,

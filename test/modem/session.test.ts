@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 /** A session on an in-process virtual modem, with short timeouts so recovery tests stay quick. */
-function setup(modemOptions: VirtualModemOptions = {}, sessionOptions: Partial<SessionOptions> = {}) {
+function setup(modemOptions: VirtualModemOptions = {}, sessionOptions: Partial<SessionOptions> = {}, storageCheckMs = 200) {
   const modem = new VirtualModem(modemOptions);
   let opens = 0;
   const session = new ModemSession({
@@ -28,7 +28,7 @@ function setup(modemOptions: VirtualModemOptions = {}, sessionOptions: Partial<S
     sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
     ...sessionOptions,
   });
-  const sms = new SmsService({ modem: session, mode: 'text', defaultRecipient: '000', storageCheckMs: 200 });
+  const sms = new SmsService({ modem: session, mode: 'text', defaultRecipient: '000', storageCheckMs });
   const messages: IncomingSms[] = [];
   sms.incoming$.subscribe((m) => {
     messages.push(m);
@@ -124,6 +124,17 @@ describe('ModemSession on the virtual modem', () => {
     modem.silence(false);
     await readyAgain(session);
     expect(session.state).toBe('ready');
+  });
+
+  it('retries SIM busy where it occurs: a read answered +CME ERROR: 14 is read again at once, not at the next sweep', async () => {
+    const { session, modem, messages } = setup({ profile: 'quectel' }, {}, 0);
+    await session.start();
+    await new Promise((r) => setTimeout(r, 100)); // the start-up sweep is done
+    modem.simBusy(3);
+    modem.deliver({ from: '000', text: 'through a busy SIM' });
+    await until(() => messages.length === 1, 'the message');
+    expect(messages[0]?.text).toBe('through a busy SIM');
+    await until(() => modem.stored().length === 0, 'the delete');
   });
 
   it('survives garbage and a dropped response', async () => {
