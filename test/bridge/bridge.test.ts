@@ -5,7 +5,7 @@ import { builtinRoutes } from '../../src/dispatch/actions/builtin.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { signCommand } from '../../src/dispatch/security.js';
 import { BridgeError } from '../../src/errors.js';
-import type { IncomingSms } from '../../src/sms/inbox.js';
+import type { IncomingSms, SentCopy } from '../../src/sms/inbox.js';
 import type { OutboundSms, SendOptions, StoredState } from '../../src/sms/outbox.js';
 import { BridgeStore } from '../../src/store/bridge-store.js';
 import { memoryLogger } from '../../src/log.js';
@@ -16,6 +16,11 @@ class FakeSms implements BridgeSms {
   readonly outbox = new Subject<OutboundSms>();
   readonly incoming$ = this.incoming.asObservable();
   readonly outbox$ = this.outbox.asObservable();
+  readonly sentCopies = new Subject<SentCopy>();
+  readonly sentCopies$ = this.sentCopies.asObservable();
+  readonly deletes: number[] = [];
+  /** Deletes fail while set (a modem rebooting under them). */
+  deletesFail = false;
   readonly sent: { to: string; text: string }[] = [];
   readonly onSim = new Set<string>();
   failNext: BridgeError[] = [];
@@ -64,6 +69,8 @@ class FakeSms implements BridgeSms {
   }
 
   async deleteStored(index: number): Promise<void> {
+    this.deletes.push(index);
+    if (this.deletesFail) throw new BridgeError('MODEM_RESET', 'the modem restarted');
     this.slots.delete(index);
   }
 }
@@ -236,5 +243,34 @@ describe('Bridge', () => {
     await settle();
     expect(store.isOpen).toBe(false);
   });
-});
 
+  it('frees a sent copy a sweep finds left behind, only if the newest reply journaled at that slot is that text, and once at a time', async () => {
+    const { sms, store } = setup();
+    sms.deletesFail = true; // the modem reboots under the delete that follows the send
+    sms.deliver('ping 1');
+    await settle();
+    expect(sms.slots.get(0)).toEqual({ text: 'pong 1', sent: true });
+    sms.deletesFail = false;
+    // Two sweeps list the copy before the first delete ran: one delete, not two (the second would
+    // hit whatever the network stores in the freed slot).
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const original = sms.deleteStored.bind(sms);
+    sms.deleteStored = async (index) => {
+      await gate;
+      return original(index);
+    };
+    sms.sentCopies.next({ storage: 'SM', index: 0, recipient: '000', text: 'pong 1' });
+    sms.sentCopies.next({ storage: 'SM', index: 0, recipient: '000', text: 'pong 1' });
+    release();
+    await settle();
+    expect(sms.deletes.filter((i) => i === 0)).toHaveLength(2); // the failed one, then exactly one more
+    expect(sms.slots.has(0)).toBe(false);
+    // A copy whose text is not what the journal last put at that slot is not ours to free.
+    sms.slots.set(5, { text: 'someone else', sent: true });
+    sms.sentCopies.next({ storage: 'SM', index: 5, recipient: '000', text: 'someone else' });
+    await settle();
+    expect(sms.slots.has(5)).toBe(true);
+    expect(store.newestOutboundByStoredIndex(0)?.text).toBe('pong 1');
+  });
+});
