@@ -1,7 +1,7 @@
 import type { VirtualModem } from '../sim/virtual-modem.js';
 
 /** The faults the soak injects (issue 7), each a method of the virtual modem. */
-export const FAULTS = ['garbage', 'drop', 'delay', 'reboot', 'unplug', 'duplicate', 'storage-full', 'urc-during-prompt'] as const;
+export const FAULTS = ['garbage', 'drop', 'delay', 'reboot', 'silent-reboot', 'unplug', 'sim-busy', 'duplicate', 'storage-full', 'urc-during-prompt'] as const;
 export type FaultName = (typeof FAULTS)[number];
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated with its seed. */
@@ -43,6 +43,11 @@ export function injectFault(modem: VirtualModem, fault: FaultName, rand: () => n
     }
     case 'reboot':
       return modem.reboot();
+    case 'silent-reboot':
+      // No boot URC: only the bridge's idle settings check (or a lost answer) can notice.
+      return modem.reboot({ silent: true });
+    case 'sim-busy':
+      return modem.simBusy(between(rand, 2, 8));
     case 'unplug':
       return modem.unplug(between(rand, 300, 2000));
     case 'duplicate':

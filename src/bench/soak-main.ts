@@ -15,6 +15,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '4' },
     seed: { type: 'string', default: '1' },
     'send-via': { type: 'string', default: 'storage' },
+    'check-ms': { type: 'string', default: '5000' },
     keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -39,6 +40,7 @@ const report = await runSoak({
   window: number('window', 1),
   seed: number('seed', 0),
   sendVia,
+  settingsCheckMs: number('check-ms', 0),
   bridgeArgv,
   keep: values.keep ?? false,
   progress: (line) => console.error(`soak: ${line}`),
@@ -57,6 +59,8 @@ else {
   console.log(`  replies duplicated   ${list(report.repliesDuplicated)}`);
   console.log(`  interrupted (ERR)    ${report.interrupted.length}${report.interrupted.length ? ` (${report.interrupted.filter((i) => i.ran).length} had run)` : ''}`);
   console.log(`  unexpected replies   ${report.unexpectedReplies.length}${report.unexpectedReplies.length ? `: ${report.unexpectedReplies.slice(0, 5).join(' | ')}` : ''}`);
+  console.log(`  longest wait         ${(report.longestWait.ms / 1000).toFixed(1)} s (command ${report.longestWait.n})`);
+  console.log(`  left in storage      ${report.storageLeft}`);
   console.log(`  bridge crashes       ${report.crashes.length}`);
   for (const crash of report.crashes.slice(0, 3)) console.log(crash.replace(/^/gm, '    '));
   if (report.stalled) console.log('  stalled: replies stopped coming before every command was answered');

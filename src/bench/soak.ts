@@ -24,6 +24,8 @@ export interface SoakOptions {
   latencyMs?: number;
   /** Give up when no new reply came for this long (default 180 s). */
   stallMs?: number;
+  /** supervision.settingsCheckMs of the bridge: bounds the time a silent reset goes unnoticed (default 5 s). */
+  settingsCheckMs?: number;
   /** Keep the working directory (store, bridge logs, config) instead of deleting it. */
   keep?: boolean;
   /** Progress lines. */
@@ -56,6 +58,10 @@ export interface SoakReport {
   unexpectedReplies: string[];
   /** Whether the run ended because replies stopped coming. */
   stalled: boolean;
+  /** The longest a command waited from its delivery to its reply, and which. */
+  longestWait: { n: number; ms: number };
+  /** Messages left in the modem's storage at the end (received or sent copies): should be none. */
+  storageLeft: number;
   dir?: string;
 }
 
@@ -67,7 +73,8 @@ export function soakPassed(report: SoakReport): boolean {
     report.repliesLost.length === 0 &&
     report.repliesDuplicated.length === 0 &&
     report.crashes.length === 0 &&
-    report.unexpectedReplies.length === 0
+    report.unexpectedReplies.length === 0 &&
+    report.storageLeft === 0
   );
 }
 
@@ -90,15 +97,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const dir = mkdtempSync(join(tmpdir(), 'smsbridge-soak-'));
   const effects = join(dir, 'effects.txt');
   writeFileSync(effects, '');
-  const modem = new VirtualModem({ profile: 'quectel', latencyMs: options.latencyMs ?? 1, noise: false });
+  // A module that is deaf for a moment after a reset and refuses SMS commands until `+QIND: SMS DONE`.
+  const modem = new VirtualModem({ profile: 'quectel', latencyMs: options.latencyMs ?? 1, noise: false, bootDelayMs: 200, smsReadyDelayMs: 400 });
   const link: PtyLink = await startPtyLink({ modem, link: join(dir, 'ttySIM') });
   const config = join(dir, 'smsbridge.yaml');
-  writeFileSync(config, configYaml(link.link!, join(dir, 'bridge.db'), effects, options.sendVia ?? 'storage'));
+  writeFileSync(config, configYaml(link.link!, join(dir, 'bridge.db'), effects, options.sendVia ?? 'storage', options.settingsCheckMs ?? 5000));
 
   const started = Date.now();
   const faults: Partial<Record<FaultName, number>> = {};
   const crashes: string[] = [];
   const answered = new Set<number>();
+  const deliveredAt = new Map<number, number>();
+  const longestWait = { n: 0, ms: 0 };
   let kills = 0;
   let portRetries = 0;
   let lastProgress = Date.now();
@@ -108,6 +118,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     if (m && !answered.has(n)) {
       answered.add(n);
       lastProgress = Date.now();
+      const waited = lastProgress - (deliveredAt.get(n) ?? lastProgress);
+      if (waited > longestWait.ms) Object.assign(longestWait, { n, ms: waited });
     }
   });
 
@@ -159,6 +171,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
       if (delivered < options.commands && delivered - answered.size < window) {
         const n = ++delivered;
+        deliveredAt.set(n, Date.now());
         modem.deliver({ from: '000', text: commandText(n), timestamp: new Date(Date.UTC(2026, 0, 1) + n * 1000) });
         if (rand() < options.faultRate) {
           const fault = FAULTS[Math.floor(rand() * FAULTS.length)]!;
@@ -178,8 +191,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
       await sleep(10);
     }
-    // Late duplicates would come now: a retry timer, a restart's recovery.
+    // Late duplicates would come now: a retry timer, a restart's recovery. Then the storage empties
+    // (sent copies and fillers are freed by sweeps: at most a storage check away).
     await sleep(3000);
+    for (const until = Date.now() + 2 * (options.settingsCheckMs ?? 5000) + 10_000; modem.stored().length > 0 && Date.now() < until; ) await sleep(100);
     const proc = child;
     child = undefined;
     if (proc && proc.exitCode === null) {
@@ -200,6 +215,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       portRetries,
       crashes,
       stalled,
+      longestWait,
+      storageLeft: modem.stored().length,
       ...(options.keep ? { dir } : {}),
     };
   } finally {
@@ -248,7 +265,7 @@ function tally(modem: VirtualModem, effectsPath: string, commands: number): Tall
   return out;
 }
 
-function configYaml(port: string, db: string, effects: string, sendVia: string): string {
+function configYaml(port: string, db: string, effects: string, sendVia: string, settingsCheckMs: number): string {
   // The action appends its argument to a file (the side effect we count) and answers `done <n>`.
   // Not idempotent: a command killed mid-action is answered `ERR interrupted`, never run again.
   const script = `echo "$1" >> '${effects}'; echo "done $1"`;
@@ -258,6 +275,7 @@ function configYaml(port: string, db: string, effects: string, sendVia: string):
     `store:\n  path: ${db}`,
     'log:\n  level: warn',
     `sms:\n  sendVia: ${sendVia}`,
+    `supervision:\n  settingsCheckMs: ${settingsCheckMs}`,
     'actions:',
     '  - name: job',
     '    pattern: "job-[0-9]+ [0-9]+"',

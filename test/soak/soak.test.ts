@@ -4,8 +4,9 @@ import { runSoak } from '../../src/bench/soak.js';
 
 /**
  * The CI soak: `smsbridge run` from the TypeScript sources (via the transpiling loader, so never a
- * stale build) on the virtual modem's pty; 300 commands, 3 % of them with a fault on the modem,
- * SIGKILL every 100. It asserts counts, never time. `npm run soak` is the long version.
+ * stale build) on the virtual modem's pty; 300 commands, 3 % of them with a fault on the modem
+ * (unplugs, announced and silent resets, SIM busy among them), SIGKILL every 100. It asserts counts,
+ * never time. `npm run soak` is the long version.
  */
 const loader = fileURLToPath(new URL('../store/crash/register-ts.mjs', import.meta.url));
 const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -28,6 +29,7 @@ describe('soak: commands through faults and SIGKILLs', () => {
     expect(report.repliesDuplicated).toEqual([]);
     expect(report.unexpectedReplies).toEqual([]);
     expect(report.stalled).toBe(false);
+    expect(report.storageLeft).toBe(0);
     expect(report.kills).toBe(3);
   }, 180_000);
 });
