@@ -335,6 +335,9 @@ export class ModemSession {
     try {
       const result = await initialise(channel, { ...this.#options, log: this.#log });
       if (!current()) return;
+      const before = this.#init?.info.imei;
+      // With port: auto a re-detection may find another modem: say so loudly (the store stays valid either way).
+      if (before && result.info.imei && before !== result.info.imei) this.#log.warn({ was: before, now: result.info.imei }, 'a different modem answers on this port now');
       this.#init = result;
       this.#log.info({ profile: result.profile.name, model: result.info.model, storage: result.storage, cnmi: result.info.cnmi }, 'modem configured');
       this.#dispatch({ type: 'configured' });

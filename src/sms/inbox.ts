@@ -71,6 +71,7 @@ export class Inbox {
   readonly #now: () => number;
   #expiry?: NodeJS.Timeout;
   #storageCheck?: NodeJS.Timeout;
+  #checkingStorage = false;
 
   readonly incoming$: Observable<IncomingSms> = this.#incoming.asObservable();
 
@@ -132,7 +133,12 @@ export class Inbox {
   #armStorageCheck(): void {
     const every = this.#options.storageCheckMs ?? 300_000;
     if (every <= 0 || this.#storageCheck) return;
-    this.#storageCheck = setInterval(() => void this.#guard('storage check', () => this.#checkStorage()), every);
+    this.#storageCheck = setInterval(() => {
+      // One at a time: behind a long command (AT+CMSS may take 120 s) ticks must not pile up.
+      if (this.#checkingStorage) return;
+      this.#checkingStorage = true;
+      void this.#guard('storage check', () => this.#checkStorage()).finally(() => (this.#checkingStorage = false));
+    }, every);
     this.#storageCheck.unref?.();
   }
 

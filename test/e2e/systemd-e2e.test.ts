@@ -86,4 +86,16 @@ describe('smsbridge run under systemd', () => {
     await waitFor(() => modem.outbox.some((e) => e.text === 'pong 1'), 'pong 1');
     expect(existsSync(join(dir, 'smsbridge.pin-refused'))).toBe(false);
   }, 60_000);
+
+  it('exits 4 when the modem stays away longer than supervision.maxOfflineMs, so systemd restarts it', async () => {
+    const { modem, config, sd } = await setup({}, 'supervision:\n  maxOfflineMs: 1500\n');
+    const bridge = run(config, { NOTIFY_SOCKET: sd.path });
+    await waitFor(() => sd.messages.some((m) => m.startsWith('READY=1')), 'READY=1');
+    const gone = Date.now();
+    modem.unplug(); // and never back
+    expect(await bridge.exit).toBe(4);
+    expect(Date.now() - gone).toBeGreaterThanOrEqual(1500);
+    expect(bridge.stderr()).toMatch(/has not been usable for \d+ s/);
+    expect(sd.messages.some((m) => m.startsWith('STATUS=failed: '))).toBe(true);
+  }, 30_000);
 });
