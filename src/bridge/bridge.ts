@@ -4,7 +4,7 @@ import type { InboundCommand, Outcome } from '../dispatch/types.js';
 import { isBridgeError } from '../errors.js';
 import { TRANSIENT_CMS } from '../modem/retry.js';
 import { silentLogger, type Logger } from '../log.js';
-import type { IncomingSms, SentCopy } from '../sms/inbox.js';
+import type { IncomingSms, StoredCopy } from '../sms/inbox.js';
 import type { OutboundSms, SendOptions, StoredState } from '../sms/outbox.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 import type { InboundRecord, OutboundRecord } from '../store/types.js';
@@ -14,7 +14,7 @@ export interface BridgeSms {
   readonly incoming$: Observable<IncomingSms>;
   readonly outbox$: Observable<OutboundSms>;
   /** Sent copies of replies a sweep found still in storage. */
-  readonly sentCopies$?: Observable<SentCopy>;
+  readonly storedCopies$?: Observable<StoredCopy>;
   send(text: string, options?: SendOptions): Promise<OutboundSms>;
   storedState(index: number): Promise<StoredState>;
   sendStored(index: number, record: { to: string; text: string }): Promise<OutboundSms>;
@@ -100,7 +100,7 @@ export class Bridge {
     this.#recover();
     this.#subscription.add(sms.incoming$.subscribe((message) => void this.#receive(message)));
     this.#subscription.add(sms.outbox$.subscribe((status) => this.#onDelivery(status)));
-    if (sms.sentCopies$) this.#subscription.add(sms.sentCopies$.subscribe((copy) => this.#onSentCopy(copy)));
+    if (sms.storedCopies$) this.#subscription.add(sms.storedCopies$.subscribe((copy) => this.#onStoredCopy(copy)));
     this.#retryTimer = setInterval(() => void this.drain(), this.#options.retryIntervalMs ?? 5_000);
     this.#retryTimer.unref?.();
     void this.drain();
@@ -266,20 +266,29 @@ export class Bridge {
   }
 
   /**
-   * A sent reply whose slot was never freed (the delete failed under a reboot, or we died before
-   * it). Slots are reused, so it is freed only when the newest reply journaled at that index is
-   * this very text and is recorded as sent: a `sending` row there is still the drain's to resolve.
+   * A reply's copy a sweep found in storage. Slots are reused, so the journal decides:
+   * - the newest reply journaled at that slot is still `sending`: the drain resolves it (leave it);
+   * - `STO SENT`, and that newest reply is this very text and recorded as sent: the delete after the
+   *   send failed (a reboot under it) or a crash came first: free it;
+   * - `STO UNSENT`, no `sending` reply owns the slot, and the text is one of our replies: a crash
+   *   came between AT+CMGW and the journal, the reply went out another way: free it.
+   * Anything else (another program's message) is left alone.
    */
-  #onSentCopy(copy: SentCopy): void {
+  #onStoredCopy(copy: StoredCopy): void {
     // A second delete queued behind the first would hit whatever the network stored there meanwhile.
     if (this.#freeing.has(copy.index)) return;
-    const row = this.#options.store.newestOutboundByStoredIndex(copy.index);
-    if (!row || (row.status !== 'sent' && row.status !== 'delivered') || row.text !== copy.text) return;
-    this.#log.info({ id: row.id, index: copy.index }, 'freeing the slot of a sent reply that was left in storage');
+    const { store } = this.#options;
+    const row = store.newestOutboundByStoredIndex(copy.index);
+    if (row?.status === 'sending') return; // the drain reads this slot's <stat> and decides
+    const ours = copy.sent
+      ? row !== undefined && (row.status === 'sent' || row.status === 'delivered') && row.text === copy.text
+      : store.isOutboundText(copy.text);
+    if (!ours) return;
+    this.#log.info({ id: row?.id, index: copy.index, sent: copy.sent }, 'freeing the slot of a reply copy left in storage');
     this.#free(copy.index);
   }
 
-  /** Deletes a sent copy once; a failure leaves it for the next sweep to find (onSentCopy). */
+  /** Deletes a sent copy once; a failure leaves it for the next sweep to find (onStoredCopy). */
   #free(index: number): void {
     if (this.#freeing.has(index)) return;
     this.#freeing.add(index);

@@ -14,12 +14,14 @@ import type { SmsModem } from './sms-modem.js';
 import { parseCdsText, parseCmtText } from './text-format.js';
 import type { DeliverRecord, SmsRecord, StatusReportRecord } from './types.js';
 
-/** A sent SUBMIT still in storage, as a sweep found it. */
-export interface SentCopy {
+/** A SUBMIT in storage (a reply's copy, sent or not), as a sweep found it. */
+export interface StoredCopy {
   storage: string;
   index: number;
   recipient: string;
   text: string;
+  /** `STO SENT` (true) or `STO UNSENT`. */
+  sent: boolean;
 }
 
 /** An inbound SMS with the acknowledgement that removes it from the modem. */
@@ -41,8 +43,8 @@ export interface InboxOptions {
   storage: StorageSelector;
   log?: Logger;
   onStatusReport: (report: StatusReportRecord) => void;
-  /** A sweep found one of our SUBMITs already sent (`STO SENT`): the owner of the journal decides whether to free it. */
-  onSentCopy?: (copy: SentCopy) => void;
+  /** A sweep found a stored SUBMIT (`STO SENT` / `STO UNSENT`): the owner of the reply journal decides whether to free it. */
+  onStoredCopy?: (copy: StoredCopy) => void;
   /** How long the parts of a concatenated message wait for the rest (default 10 minutes). */
   concatTimeoutMs?: number;
   /**
@@ -229,11 +231,11 @@ export class Inbox {
       void this.#guard(`delete report ${key}`, () => this.#delete(storage, index));
       return false;
     }
-    if (record.kind === 'submit' && record.status === 'STO SENT' && index >= 0) {
-      this.#options.onSentCopy?.({ storage, index, recipient: record.recipient, text: record.text });
+    if (record.kind === 'submit') {
+      if (index >= 0) this.#options.onStoredCopy?.({ storage, index, recipient: record.recipient, text: record.text, sent: record.status === 'STO SENT' });
       return false;
     }
-    if (record.kind !== 'deliver') return false; // unsent SUBMITs belong to the outbox
+    if (record.kind !== 'deliver') return false;
     if (this.#inHand.has(key)) return false;
     this.#inHand.add(key);
     let acked = false;

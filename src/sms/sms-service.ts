@@ -1,6 +1,6 @@
 import { Observable, Subject, Subscription } from 'rxjs';
 import type { Logger } from '../log.js';
-import { Inbox, type IncomingSms, type SentCopy } from './inbox.js';
+import { Inbox, type IncomingSms, type StoredCopy } from './inbox.js';
 import { Outbox, type OutboundSms, type OutboxOptions, type SendOptions, type StoredState } from './outbox.js';
 import { StorageSelector } from './storage-selector.js';
 import { SerialLock } from './serial-lock.js';
@@ -46,12 +46,12 @@ export class SmsService {
   readonly #outbox: Outbox;
   readonly #subscription = new Subscription();
   readonly #modem: SmsModem;
-  readonly #sentCopies = new Subject<SentCopy>();
+  readonly #storedCopies = new Subject<StoredCopy>();
 
   readonly incoming$: Observable<IncomingSms>;
   readonly outbox$: Observable<OutboundSms>;
-  /** Sent SUBMITs a sweep found still in storage (a delete that failed, or a crash before it). */
-  readonly sentCopies$: Observable<SentCopy> = this.#sentCopies.asObservable();
+  /** SUBMITs a sweep found in storage: sent copies a failed delete left, or copies a crash orphaned. */
+  readonly storedCopies$: Observable<StoredCopy> = this.#storedCopies.asObservable();
 
   constructor(options: SmsServiceOptions) {
     const lock = new SerialLock();
@@ -78,7 +78,7 @@ export class SmsService {
       ...(options.concatTimeoutMs ? { concatTimeoutMs: options.concatTimeoutMs } : {}),
       ...(options.storageCheckMs === undefined ? {} : { storageCheckMs: options.storageCheckMs }),
       onStatusReport: (report) => this.#outbox.onStatusReport(report),
-      onSentCopy: (copy) => this.#sentCopies.next(copy),
+      onStoredCopy: (copy) => this.#storedCopies.next(copy),
     });
     this.incoming$ = this.#inbox.incoming$;
     this.outbox$ = this.#outbox.outbox$;
@@ -114,6 +114,6 @@ export class SmsService {
     this.#subscription.unsubscribe();
     this.#inbox.complete();
     this.#outbox.complete();
-    this.#sentCopies.complete();
+    this.#storedCopies.complete();
   }
 }

@@ -155,6 +155,10 @@ export class BridgeStore {
     return guard('newestOutboundByStoredIndex', () => this.outbound.newestByStoredIndex(index));
   }
 
+  isOutboundText(text: string): boolean {
+    return guard('isOutboundText', () => this.outbound.isText(text));
+  }
+
   pendingOutbound(): PendingOutbound {
     return guard('pendingOutbound', () => this.outbound.pending());
   }

@@ -74,6 +74,7 @@ export class OutboundLog {
   private readonly selectByStatus: Statement<[OutboundStatus], OutboundRow>;
   private readonly selectNewestByReference: Statement<[number], OutboundRow>;
   private readonly selectNewestByStoredIndex: Statement<[number], OutboundRow>;
+  private readonly selectOneByText: Statement<[string], { id: number }>;
   private readonly updateSending: Statement<Params>;
   private readonly updateStored: Statement<Params>;
   private readonly updateSent: Statement<Params>;
@@ -96,6 +97,7 @@ export class OutboundLog {
       'SELECT * FROM outbound WHERE message_reference = ? ORDER BY sent_at DESC, id DESC LIMIT 1',
     );
     this.selectNewestByStoredIndex = db.prepare('SELECT * FROM outbound WHERE stored_index = ? ORDER BY id DESC LIMIT 1');
+    this.selectOneByText = db.prepare('SELECT id FROM outbound WHERE text = ? LIMIT 1');
     this.updateSending = db.prepare(
       `UPDATE outbound SET status = 'sending', attempts = attempts + 1,
          uncertain_retries = uncertain_retries + @uncertain, updated_at = @now WHERE id = @id`,
@@ -230,6 +232,11 @@ export class OutboundLog {
   newestByStoredIndex(index: number): OutboundRecord | undefined {
     const row = this.selectNewestByStoredIndex.get(index);
     return row ? toOutboundRecord(row) : undefined;
+  }
+
+  /** Whether some reply (of any state) had this text: a stored copy with it is one of ours. */
+  isText(text: string): boolean {
+    return this.selectOneByText.get(text) !== undefined;
   }
 
   pending(): PendingOutbound {

@@ -5,7 +5,7 @@ import { builtinRoutes } from '../../src/dispatch/actions/builtin.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { signCommand } from '../../src/dispatch/security.js';
 import { BridgeError } from '../../src/errors.js';
-import type { IncomingSms, SentCopy } from '../../src/sms/inbox.js';
+import type { IncomingSms, StoredCopy } from '../../src/sms/inbox.js';
 import type { OutboundSms, SendOptions, StoredState } from '../../src/sms/outbox.js';
 import { BridgeStore } from '../../src/store/bridge-store.js';
 import { memoryLogger } from '../../src/log.js';
@@ -16,8 +16,8 @@ class FakeSms implements BridgeSms {
   readonly outbox = new Subject<OutboundSms>();
   readonly incoming$ = this.incoming.asObservable();
   readonly outbox$ = this.outbox.asObservable();
-  readonly sentCopies = new Subject<SentCopy>();
-  readonly sentCopies$ = this.sentCopies.asObservable();
+  readonly storedCopies = new Subject<StoredCopy>();
+  readonly storedCopies$ = this.storedCopies.asObservable();
   readonly deletes: number[] = [];
   /** Deletes fail while set (a modem rebooting under them). */
   deletesFail = false;
@@ -260,17 +260,41 @@ describe('Bridge', () => {
       await gate;
       return original(index);
     };
-    sms.sentCopies.next({ storage: 'SM', index: 0, recipient: '000', text: 'pong 1' });
-    sms.sentCopies.next({ storage: 'SM', index: 0, recipient: '000', text: 'pong 1' });
+    sms.storedCopies.next({ storage: 'SM', index: 0, recipient: '000', text: 'pong 1', sent: true });
+    sms.storedCopies.next({ storage: 'SM', index: 0, recipient: '000', text: 'pong 1', sent: true });
     release();
     await settle();
     expect(sms.deletes.filter((i) => i === 0)).toHaveLength(2); // the failed one, then exactly one more
     expect(sms.slots.has(0)).toBe(false);
     // A copy whose text is not what the journal last put at that slot is not ours to free.
     sms.slots.set(5, { text: 'someone else', sent: true });
-    sms.sentCopies.next({ storage: 'SM', index: 5, recipient: '000', text: 'someone else' });
+    sms.storedCopies.next({ storage: 'SM', index: 5, recipient: '000', text: 'someone else', sent: true });
     await settle();
     expect(sms.slots.has(5)).toBe(true);
     expect(store.newestOutboundByStoredIndex(0)?.text).toBe('pong 1');
+  });
+
+  it('frees a copy a crash orphaned between AT+CMGW and the journal (STO UNSENT, no reply owns the slot), never one a sending reply owns', async () => {
+    const { sms, store } = setup();
+    sms.deliver('ping 2');
+    await settle();
+    // The orphan: the same text stored at a slot no journal entry names.
+    sms.slots.set(7, { text: 'pong 2', sent: false });
+    sms.storedCopies.next({ storage: 'SM', index: 7, recipient: '000', text: 'pong 2', sent: false });
+    await settle();
+    expect(sms.slots.has(7)).toBe(false);
+    // A reply journaled at slot 8 and still `sending` (its fate is the drain's to read): left alone.
+    const row = store.enqueueOutbound({ to: '000', text: 'pong 3' });
+    store.markSending(row.id);
+    store.markStored(row.id, 8);
+    sms.slots.set(8, { text: 'pong 3', sent: false });
+    sms.storedCopies.next({ storage: 'SM', index: 8, recipient: '000', text: 'pong 3', sent: false });
+    await settle();
+    expect(sms.deletes).not.toContain(8);
+    // A draft that is not one of our replies: left alone.
+    sms.slots.set(9, { text: 'a draft', sent: false });
+    sms.storedCopies.next({ storage: 'SM', index: 9, recipient: '+44770090', text: 'a draft', sent: false });
+    await settle();
+    expect(sms.slots.has(9)).toBe(true);
   });
 });
