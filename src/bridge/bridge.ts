@@ -151,12 +151,11 @@ export class Bridge {
       this.#log.error({ error: (error as Error).message, source: message.source }, 'cannot record an inbound SMS; leaving it on the modem');
       return;
     }
-    try {
-      await message.ack();
-    } catch (error) {
-      // Recorded but still on the SIM: the next sweep finds it again and the store calls it a duplicate.
+    // Recorded, so the command may run now; its slot is freed in the background (the delete rides on
+    // a later command line). Until then it stays on the SIM, and a restart finds it a duplicate.
+    message.ack().catch((error: unknown) => {
       this.#log.warn({ error: (error as Error).message, source: message.source }, 'recorded, but could not delete it from the modem yet');
-    }
+    });
     const command = this.#command(store.getInbound(recorded.id)!);
     this.#events.next({ kind: 'received', command, duplicate: recorded.duplicate });
     if (recorded.duplicate) {

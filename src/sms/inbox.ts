@@ -7,8 +7,9 @@ import { parseCdsPduHeader, parseCmtPduHeader } from './pdu-mode-header.js';
 import { at, valuesOf } from '../at/command.js';
 import { parseCpmsUsage } from '../modem/parsers.js';
 import { Reassembler } from './reassembler.js';
+import type { DeleteBatcher } from './delete-batcher.js';
 import type { SerialLock } from './serial-lock.js';
-import { cmgd, cmgl, cmgr, cnma, type SmsMode } from './sms-commands.js';
+import { cmgl, cmgr, cnma, type SmsMode } from './sms-commands.js';
 import type { StorageSelector } from './storage-selector.js';
 import type { SmsModem } from './sms-modem.js';
 import { parseCdsText, parseCmtText } from './text-format.js';
@@ -41,6 +42,8 @@ export interface InboxOptions {
   mode: SmsMode;
   lock: SerialLock;
   storage: StorageSelector;
+  /** Frees slots, several per command line. */
+  deletes: DeleteBatcher;
   log?: Logger;
   onStatusReport: (report: StatusReportRecord) => void;
   /** A sweep found a stored SUBMIT (`STO SENT` / `STO UNSENT`): the owner of the reply journal decides whether to free it. */
@@ -206,7 +209,8 @@ export class Inbox {
       await this.#options.storage.select(storage);
       let record: SmsRecord | undefined;
       try {
-        record = await this.#options.modem.send(cmgr(index, this.#options.mode));
+        // Deletes waiting for this storage ride on the read's line: one exchange for both.
+        record = await this.#options.deletes.piggyback(storage, cmgr(index, this.#options.mode), (command) => this.#options.modem.send(command));
       } catch (error) {
         // A message we cannot parse stays on the SIM and is reported, never deleted unread.
         if (isBridgeError(error, 'PARSE_ERROR') || isBridgeError(error, 'PDU_INVALID')) {
@@ -228,7 +232,7 @@ export class Inbox {
     const key = `${storage}:${index}`;
     if (record.kind === 'status-report') {
       this.#options.onStatusReport(record);
-      void this.#guard(`delete report ${key}`, () => this.#delete(storage, index));
+      void this.#guard(`delete report ${key}`, () => this.#options.deletes.delete(storage, index));
       return false;
     }
     if (record.kind === 'submit') {
@@ -246,7 +250,14 @@ export class Inbox {
       source: key,
       ack: async () => {
         if (acked) return;
-        await this.#options.lock.run(() => this.#delete(storage, index));
+        try {
+          await this.#options.deletes.delete(storage, index);
+        } catch (error) {
+          // Not known to be gone: forget it was in hand, so the next sweep lists whatever the slot
+          // holds now (this message again, which the store recognises, or a new one).
+          this.#inHand.delete(key);
+          throw error;
+        }
         acked = true;
         this.#inHand.delete(key);
       },
@@ -286,11 +297,6 @@ export class Inbox {
     } catch (error) {
       this.#log.error({ line, data, error: (error as Error).message }, 'cannot parse a +CDS status report');
     }
-  }
-
-  async #delete(storage: string, index: number): Promise<void> {
-    await this.#options.storage.select(storage);
-    await this.#options.modem.send(cmgd(index));
   }
 
   /** Runs a job whose failure must not end anything: logs it; the next sweep retries. */

@@ -6,6 +6,7 @@ import { encodeSubmit } from './pdu.js';
 import type { SerialLock } from './serial-lock.js';
 import type { AtCommand } from '../at/command.js';
 import { isTransientSendError } from '../modem/retry.js';
+import type { DeleteBatcher } from './delete-batcher.js';
 import { cmgd, cmgf, cmgr, cmgsPdu, cmgsText, cmgwPdu, cmgwText, cmss, type SmsMode } from './sms-commands.js';
 import type { StorageSelector } from './storage-selector.js';
 import type { SmsModem } from './sms-modem.js';
@@ -48,6 +49,8 @@ export interface OutboxOptions {
   modem: SmsModem;
   mode: SmsMode;
   lock: SerialLock;
+  /** Frees slots, several per command line (shared with the inbox). */
+  deletes: DeleteBatcher;
   storage: StorageSelector;
   /** Configuration, not a constant: `000` is an emergency number in some countries. */
   defaultRecipient: string;
@@ -165,10 +168,9 @@ export class Outbox {
 
   /** Frees a stored reply's slot once it is sent (best effort: a full storage silences +CMTI). */
   deleteStored(index: number): Promise<void> {
-    return this.#options.lock.run(async () => {
-      await this.#storage.selectHome();
-      await this.#options.modem.send(cmgd(index));
-    });
+    const home = this.#storage.home;
+    if (home === undefined) return this.#options.lock.run(() => this.#options.modem.send(cmgd(index)).then(() => undefined));
+    return this.#options.deletes.delete(home, index);
   }
 
   async #submit(

@@ -56,6 +56,18 @@ export function cmgl(mode: SmsMode): AtCommand<SmsRecord[]> {
  */
 export const cmgd = (index: number): AtCommand => at(`AT+CMGD=${index}`);
 
+/**
+ * Several deletes in one command line (ITU-T V.250 §5.4.1 concatenation: `AT+CMGD=3;+CMGD=4`):
+ * one exchange instead of one each. The modem stops at the first error (V.250 §5.4.2).
+ */
+export const cmgdMany = (indexes: readonly number[]): AtCommand =>
+  at(`AT${indexes.map((index) => `+CMGD=${index}`).join(';')}`);
+
+/** `command` with deletes in front of it on its line (`AT+CMGD=3;+CMGR=5`): its answer, its parse. */
+export function deletesThen<T>(indexes: readonly number[], command: AtCommand<T>): AtCommand<T> {
+  return { ...command, text: `AT${indexes.map((index) => `+CMGD=${index};`).join('')}${command.text.replace(/^AT/i, '')}` };
+}
+
 /** +CNMA: acknowledges a +CMT/+CDS when AT+CSMS=1 asks for it (27.005 §3.4.4). */
 export const cnma = (): AtCommand => at('AT+CNMA');
 

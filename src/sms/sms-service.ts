@@ -1,5 +1,6 @@
 import { Observable, Subject, Subscription } from 'rxjs';
 import type { Logger } from '../log.js';
+import { DeleteBatcher } from './delete-batcher.js';
 import { Inbox, type IncomingSms, type StoredCopy } from './inbox.js';
 import { Outbox, type OutboundSms, type OutboxOptions, type SendOptions, type StoredState } from './outbox.js';
 import { StorageSelector } from './storage-selector.js';
@@ -57,6 +58,8 @@ export class SmsService {
     const lock = new SerialLock();
     const patient = waitingOutBusy(options.modem);
     const storage = new StorageSelector(patient);
+    // Deletes go to the modem as it is: a SIM-busy retry of a line whose first deletes ran could take a new message.
+    const deletes = new DeleteBatcher({ modem: options.modem, lock, storage, ...(options.log ? { log: options.log } : {}) });
     this.#modem = options.modem;
     this.#outbox = new Outbox({
       ...options.outbox,
@@ -64,6 +67,7 @@ export class SmsService {
       mode: options.mode,
       lock,
       storage,
+      deletes,
       defaultRecipient: options.defaultRecipient,
       ...(options.statusReports === undefined ? {} : { statusReports: options.statusReports }),
       ...(options.log ? { log: options.log } : {}),
@@ -74,6 +78,7 @@ export class SmsService {
       mode: options.mode,
       lock,
       storage,
+      deletes,
       ...(options.log ? { log: options.log } : {}),
       ...(options.concatTimeoutMs ? { concatTimeoutMs: options.concatTimeoutMs } : {}),
       ...(options.storageCheckMs === undefined ? {} : { storageCheckMs: options.storageCheckMs }),

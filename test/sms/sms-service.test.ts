@@ -13,8 +13,9 @@ const service = (responder: TranscriptResponder, mode: 'text' | 'pdu', extra: Pa
   return sms;
 };
 const next = (sms: SmsService) => firstValueFrom(sms.incoming$);
+// Deletes wait up to DeleteBatcher's flush delay (300 ms) for a read to ride on: wait in real time.
 const until = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setImmediate(r));
+  for (const end = Date.now() + 3000; Date.now() < end && !check(); ) await new Promise((r) => setTimeout(r, 5));
   expect(check()).toBe(true);
 };
 const rejection = async (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: BridgeError) => e);
