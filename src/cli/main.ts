@@ -1,14 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { registerAtCommand } from './at-command.js';
-import { registerCloudCommand } from './cloud-command.js';
-import { registerReplayCommand } from './replay-command.js';
-import { registerRunCommand } from './run-command.js';
-import { registerSandboxCommand } from './sandbox-command.js';
-import { registerSimCommand } from './sim-command.js';
-import { registerModemCommands } from './modem-commands.js';
-import { registerStoreCommands } from './store-commands.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -18,13 +10,19 @@ const program = new Command()
   .version(pkg.version)
   .showHelpAfterError();
 
-registerRunCommand(program);
-registerStoreCommands(program);
-registerModemCommands(program);
-registerReplayCommand(program);
-registerAtCommand(program);
-registerSimCommand(program);
-registerSandboxCommand(program);
-registerCloudCommand(program);
+type Register = (program: Command) => void;
+/** Each command's module, loaded only when needed: `smsbridge run` never loads the sandbox, the cloud client or the simulator. */
+const COMMANDS: readonly (readonly [string[], () => Promise<Register>])[] = [
+  [['run'], async () => (await import('./run-command.js')).registerRunCommand],
+  [['send', 'history'], async () => (await import('./store-commands.js')).registerStoreCommands],
+  [['detect', 'info'], async () => (await import('./modem-commands.js')).registerModemCommands],
+  [['replay'], async () => (await import('./replay-command.js')).registerReplayCommand],
+  [['at'], async () => (await import('./at-command.js')).registerAtCommand],
+  [['sim'], async () => (await import('./sim-command.js')).registerSimCommand],
+  [['sandbox'], async () => (await import('./sandbox-command.js')).registerSandboxCommand],
+  [['cloud'], async () => (await import('./cloud-command.js')).registerCloudCommand],
+];
+const named = COMMANDS.find(([names]) => names.includes(process.argv[2] ?? ''));
+for (const [, load] of named ? [named] : COMMANDS) (await load())(program);
 
 await program.parseAsync(process.argv);

@@ -7,9 +7,8 @@ import type { BridgeEvent } from '../bridge/bridge.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { isBridgeError } from '../errors.js';
 import type { LogLevel } from '../log.js';
-import { VirtualModem } from '../sim/virtual-modem.js';
+import type { VirtualModem } from '../sim/virtual-modem.js';
 import type { ProfileName } from '../sim/profiles.js';
-import { StreamTransport } from '../transport/stream-transport.js';
 import { DEMO_ROUTES, DEMO_SAMPLES } from './demo.js';
 import { EXIT, fail } from './exit-codes.js';
 import { createLogger } from './logger.js';
@@ -60,6 +59,8 @@ export function registerRunCommand(program: Command): void {
       let modem: VirtualModem | undefined;
       let open;
       if (options.sim) {
+        // Loaded only for --sim: the daemon on a device never needs the simulator.
+        const [{ VirtualModem }, { StreamTransport }] = await Promise.all([import('../sim/virtual-modem.js'), import('../transport/stream-transport.js')]);
         modem = new VirtualModem({ profile: (typeof options.sim === 'string' ? options.sim : 'quectel') as ProfileName, latencyMs: 5 });
         const virtual = modem;
         open = async () => new StreamTransport(virtual.connect());

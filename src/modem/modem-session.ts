@@ -60,6 +60,8 @@ export interface SessionOptions extends InitOptions {
 const SIM_LOCK_CODES: readonly string[] = ['SIM_PIN_REQUIRED', 'SIM_PIN_WRONG', 'SIM_PUK_REQUIRED'];
 const isSimLockError = (error: unknown): boolean => isBridgeError(error) && SIM_LOCK_CODES.includes(error.code);
 
+const NORMAL_EVENTS: ReadonlySet<SupervisorEvent['type']> = new Set(['start', 'opened', 'answered', 'configured', 'stop']);
+
 const FINISH_CODES = { SIM_LOCKED: 'SIM_PIN_WRONG', MODEM_GONE: 'NOT_READY', STOPPED: 'PORT_CLOSED' } as const;
 
 /**
@@ -217,8 +219,9 @@ export class ModemSession {
     const quiet = routine && after.attempt > 3 && Date.now() - this.#lastTransientLog < 30_000;
     if (!quiet) {
       if (routine) this.#lastTransientLog = Date.now();
-      const level = after.state === 'ready' || after.state === 'stopped' ? 'info' : after.state === 'locked' || after.state === 'failed' ? 'error' : 'warn';
-      this.#log[level === 'warn' && before.state === 'closed' ? 'info' : level]({ from: before.state, to: after.state, event: event.type, attempt: after.attempt }, reason);
+      // The normal way up (start, opened, answered, configured) is info; what a fault caused is a warning.
+      const level = FINAL_STATES.has(after.state) && after.state !== 'stopped' ? 'error' : NORMAL_EVENTS.has(event.type) ? 'info' : 'warn';
+      this.#log[level]({ from: before.state, to: after.state, event: event.type, attempt: after.attempt }, reason);
     }
     this.#trackOffline(after.state);
     if (after.state === 'ready') {
