@@ -45,7 +45,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
   const started = Date.now();
   const session = new ModemSession({
     open: options.open,
-    sms: { mode: config.sms.mode, delivery: config.sms.delivery, statusReports: config.sms.statusReports },
+    sms: { mode: config.sms.mode, delivery: config.sms.delivery, statusReports: config.sms.statusReports, storage: config.sms.storage },
     profile: config.profile,
     ...(config.secrets.pin ? { pin: config.secrets.pin.reveal() } : {}),
     pinGuard: fileGuard(join(dirname(config.store.path), 'smsbridge.pin-refused')),

@@ -87,6 +87,7 @@ export const configSchema = z
         delivery: z.enum(['store', 'direct'], { error: 'expected store (+CMTI) or direct (+CMT)' }).default('store'),
         replyTo: phoneNumber.default('000'),
         statusReports: bool.default(false),
+        storage: z.enum(['auto', 'ME', 'SM'], { error: 'expected auto (the modem memory ME where it has one, else the SIM), ME or SM' }).default('auto'),
         sendVia: z.enum(['storage', 'cmgs'], { error: 'expected storage (AT+CMGW then AT+CMSS: exactly once) or cmgs (one AT+CMGS)' }).default('storage'),
       })
       .prefault({}),

@@ -23,6 +23,8 @@ export interface SmsSettings {
   mode: 'text' | 'pdu';
   /** `store`: new messages are stored and announced by +CMTI (survives our crash); `direct`: pushed as +CMT. */
   delivery: 'store' | 'direct';
+  /** Where messages are kept (AT+CPMS): `auto` prefers the modem's own memory (ME) where offered. */
+  storage?: 'auto' | 'ME' | 'SM';
   statusReports: boolean;
 }
 
@@ -78,6 +80,8 @@ export interface InitResult {
   cnmi?: CnmiChoice;
   /** Storage used for reading and receiving (AT+CPMS mem1 and mem3). */
   storage?: string;
+  /** Other memories that can hold received messages (from AT+CPMS=?): swept too, for what arrived before the choice. */
+  otherStorages?: string[];
   /** The modem wants AT+CNMA for each +CMT/+CDS (AT+CSMS=1; 3GPP TS 27.005 §3.4.4). */
   needsAck: boolean;
 }
@@ -133,8 +137,8 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
     await optional(`AT+CSMP=${options.sms.statusReports ? 49 : 17},167,0,0`);
   }
 
-  const storage = await chooseStorage(send, optional, profile, log);
-  if (storage) info.storage = storage;
+  const storage = await chooseStorage(send, optional, profile, options.sms.storage ?? 'auto', log);
+  if (storage) info.storage = { name: storage.name, used: storage.used, total: storage.total };
 
   const offered = await optional('AT+CNMI=?');
   const candidates = cnmiCandidates(offered ? parseCnmiTest(valuesOf(offered, '+CNMI:')[0] ?? '') : undefined, {
@@ -177,6 +181,7 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
   const result: InitResult = { info, profile, needsAck };
   if (cnmi) result.cnmi = cnmi;
   if (storage) result.storage = storage.name;
+  if (storage && storage.others.length > 0) result.otherStorages = storage.others;
   return result;
 }
 
@@ -263,12 +268,17 @@ async function chooseStorage(
   send: (c: AtCommand<AtResponse>) => Promise<AtResponse>,
   optional: (text: string) => Promise<AtResponse | undefined>,
   profile: ModemProfile,
+  wanted: 'auto' | 'ME' | 'SM',
   log: Logger,
-): Promise<{ name: string; used: number; total: number } | undefined> {
+): Promise<{ name: string; used: number; total: number; others: string[] } | undefined> {
   const test = await optional('AT+CPMS=?');
   const lists = test ? parseCpmsTest(valuesOf(test, '+CPMS:')[0] ?? '') : [];
   const offered = (i: number) => lists[Math.min(i, lists.length - 1)] ?? [];
-  const choice = profile.storages.find((s) => offered(0).includes(s) && offered(2).includes(s)) ?? (lists.length ? undefined : profile.storages[0]);
+  // The modem's own memory first where it has one: every command writes storage several times, and
+  // SIM flash is rated for about 100k–500k writes (ModemManager and python-gsmmodem prefer ME too).
+  const preference = wanted === 'auto' ? ['ME', ...profile.storages.filter((s) => s !== 'ME')] : [wanted];
+  // Without an answer to AT+CPMS=? nothing says the modem has an ME: keep the profile's first choice.
+  const choice = preference.find((s) => offered(0).includes(s) && offered(1).includes(s) && offered(2).includes(s)) ?? (lists.length ? undefined : wanted === 'auto' ? profile.storages[0] : wanted);
   if (!choice) {
     log.warn({ offered: lists }, 'no preferred SMS storage offered; keeping the modem default');
     return undefined;
@@ -276,7 +286,8 @@ async function chooseStorage(
   // mem1 (read/delete), mem2 (write/send), mem3 (receive): one storage for all keeps indexes simple.
   const answer = await send(at(`AT+CPMS="${choice}","${choice}","${choice}"`));
   const usage = parseCpmsUsage(valuesOf(answer, '+CPMS:')[0] ?? '')[0];
-  return { name: choice, used: usage?.used ?? 0, total: usage?.total ?? 0 };
+  const others = offered(0).filter((s) => s !== choice && (s === 'SM' || s === 'ME'));
+  return { name: choice, used: usage?.used ?? 0, total: usage?.total ?? 0, others };
 }
 
 /** The one unprefixed info line of commands like AT+CGMI on modems that print no prefix. */

@@ -185,7 +185,7 @@ export class ModemSession {
 
   async close(): Promise<void> {
     if (this.state !== 'stopped') this.#dispatch({ type: 'stop' });
-    await this.#closingPort;
+    await Promise.race([this.#closingPort, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
     this.#snapshot.complete();
     this.#changes.complete();
     this.#ready.complete();
@@ -288,7 +288,8 @@ export class ModemSession {
   // ---- effects -------------------------------------------------------------------------
 
   async #open(current: () => boolean): Promise<void> {
-    await this.#closingPort; // never two opens of one port: "Cannot lock port"
+    // Never two opens of one port ("Cannot lock port"), but never wait for ever on a dead fd either.
+    await Promise.race([this.#closingPort, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
     let transport: Transport;
     try {
       transport = await this.#options.open();

@@ -109,11 +109,26 @@ export class Inbox {
   }
 
   /** Called each time the modem is ready: settings were (re)applied, storage may hold messages. */
-  onReady(settings: { storage?: string; needsAck: boolean }): void {
+  onReady(settings: { storage?: string; needsAck: boolean; otherStorages?: readonly string[] }): void {
     this.#options.storage.reset(settings.storage);
     this.#armStorageCheck();
     this.#needsAck = settings.needsAck;
     void this.#guard('sweep', () => this.sweep());
+    // Messages that arrived before the storage was chosen (a power-on default, an earlier choice)
+    // wait in the other memories: list them too, or they would never be read.
+    for (const other of settings.otherStorages ?? []) void this.#guard(`sweep ${other}`, () => this.#sweepStorage(other));
+  }
+
+  /** Lists one storage that is not home, and hands out what it holds. */
+  #sweepStorage(storage: string): Promise<number> {
+    return this.#options.lock.run(async () => {
+      await this.#options.storage.select(storage);
+      const records = await this.#options.modem.send(cmgl(this.#options.mode));
+      let count = 0;
+      for (const record of records) if (this.#dispatch(record, storage, record.index ?? -1)) count++;
+      if (records.length > 0) this.#log.info({ storage, listed: records.length, handed: count }, 'swept messages stored outside the chosen storage');
+      return count;
+    });
   }
 
   /** Lists and hands out every stored message not already in hand. Returns how many. */

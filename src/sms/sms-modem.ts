@@ -7,5 +7,5 @@ export interface SmsModem {
   send<T>(command: AtCommand<T>, options?: { signal?: AbortSignal }): Promise<T>;
   readonly urc$: Observable<Urc>;
   /** Emits each time the modem is (again) ready, with the storage it reads from and whether +CMT needs +CNMA. */
-  readonly ready$: Observable<{ storage?: string; needsAck: boolean }>;
+  readonly ready$: Observable<{ storage?: string; needsAck: boolean; otherStorages?: readonly string[] }>;
 }

@@ -16,6 +16,7 @@ export class SerialTransport implements Transport {
   readonly #port: SerialPort;
   readonly #signals = new TransportSignals();
   #closing = false;
+  #released: Promise<void> = Promise.resolve();
 
   readonly data$ = this.#signals.data$;
   readonly close$ = this.#signals.close$;
@@ -49,19 +50,24 @@ export class SerialTransport implements Transport {
   write(data: Buffer | string): Promise<void> {
     if (!this.isOpen) return Promise.reject(new BridgeError('PORT_CLOSED', `${this.path} is closed`));
     return new Promise((resolve, reject) => {
+      const failed = (error: Error) => {
+        // A serial write fails only when the device is gone (EIO on a hung-up tty: a USB modem that
+        // re-enumerated, a pty whose master closed). serialport does not always report that as a
+        // close when nothing reads, so the transport closes itself here and says so.
+        this.#lost(error);
+        reject(new BridgeError('PORT_CLOSED', `write to ${this.path} failed: ${error.message}`, { cause: error }));
+      };
       this.#port.write(data, (error) => {
-        if (error) {
-          reject(new BridgeError('PORT_CLOSED', `write to ${this.path} failed: ${error.message}`, { cause: error }));
-          return;
-        }
+        if (error) return failed(error);
         // drain: the bytes have left our buffers, so a timeout measures the modem, not us.
-        this.#port.drain((drainError) => (drainError ? reject(new BridgeError('PORT_CLOSED', drainError.message, { cause: drainError })) : resolve()));
+        this.#port.drain((drainError) => (drainError ? failed(drainError) : resolve()));
       });
     });
   }
 
   close(): Promise<void> {
-    if (!this.isOpen) return Promise.resolve();
+    // After a loss the fd may still be closing: whoever reopens the path waits for it (no "Cannot lock port").
+    if (!this.isOpen) return this.#released;
     this.#closing = true;
     return new Promise((resolve) => this.#port.close(() => resolve()));
   }
@@ -69,12 +75,20 @@ export class SerialTransport implements Transport {
   #attach(): void {
     this.#port.on('data', (chunk: Buffer) => this.#signals.data(chunk));
     this.#port.on('error', (error: Error) => {
-      if (!this.#port.isOpen) this.#finish({ disconnected: true, error });
+      if (!this.#port.isOpen || /\b(EIO|ENXIO|ENODEV|EBADF)\b/.test(error.message)) this.#lost(error);
     });
     this.#port.on('close', (error?: Error & { disconnected?: boolean }) => {
       const disconnected = !this.#closing && (error?.disconnected ?? true);
       this.#finish(error ? { disconnected, error } : { disconnected });
     });
+  }
+
+  /** The device went away: report it once and let go of the fd. */
+  #lost(error: Error): void {
+    if (!this.#signals.isOpen) return;
+    this.#finish({ disconnected: true, error });
+    this.#closing = true;
+    if (this.#port.isOpen) this.#released = new Promise((resolve) => this.#port.close(() => resolve()));
   }
 
   #finish(reason: CloseReason): void {

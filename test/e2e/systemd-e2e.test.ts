@@ -88,7 +88,7 @@ describe('smsbridge run under systemd', () => {
   }, 60_000);
 
   it('exits 4 when the modem stays away longer than supervision.maxOfflineMs, so systemd restarts it', async () => {
-    const { modem, config, sd } = await setup({}, 'supervision:\n  maxOfflineMs: 1500\n');
+    const { modem, config, sd } = await setup({}, 'supervision:\n  maxOfflineMs: 1500\n  settingsCheckMs: 1000\n');
     const bridge = run(config, { NOTIFY_SOCKET: sd.path });
     await waitFor(() => sd.messages.some((m) => m.startsWith('READY=1')), 'READY=1');
     const gone = Date.now();

@@ -85,6 +85,8 @@ describe('modem session on shared transcripts', () => {
       {},
       vendorModem({ manufacturer: 'SIMCOM_Ltd', model: 'SIMCOM_SIM800L' }, {
         'AT+CMGL': '\r\n+CMGL: 1,"REC UNREAD","000","","24/10/24,20:12:17+00"\r\nreboot\r\n\r\nOK\r\n',
+        // A SIM800 has the SIM only (its +CPMS=? lists SM): this transcript's messages live there.
+        'AT+CPMS=?': '\r\n+CPMS: ("SM"),("SM"),("SM")\r\n\r\nOK\r\n',
       }),
     );
     const { session, messages, states } = run(r);

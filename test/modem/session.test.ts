@@ -74,6 +74,20 @@ describe('ModemSession on the virtual modem', () => {
     expect(session.state).toBe('ready');
   });
 
+  it('stores in the modem memory (ME) where it has one, not the SIM, and still finds what arrived on the SIM before', async () => {
+    const { session, modem, messages } = setup({ profile: 'quectel' });
+    modem.deliver({ from: '000', text: 'waiting on the SIM' }); // power-on default: SM
+    const result = await session.start();
+    expect(result.storage).toBe('ME');
+    expect(session.info()?.storage?.name).toBe('ME');
+    await until(() => messages.length === 1, 'the message from SM');
+    expect(messages[0]).toMatchObject({ text: 'waiting on the SIM', storage: 'SM' });
+    modem.deliver({ from: '000', text: 'new one' });
+    await until(() => messages.length === 2, 'the new message');
+    expect(messages[1]).toMatchObject({ text: 'new one', storage: 'ME' });
+    await until(() => modem.stored().length === 0, 'both deleted');
+  });
+
   it('sweeps messages that arrived while nobody listened', async () => {
     const { session, modem, messages } = setup({ profile: 'simcom' });
     modem.deliver({ from: '000', text: 'early one' });

@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { firstValueFrom } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPtyLink } from '../../src/sim/pty-link.js';
+import { VirtualModem } from '../../src/sim/virtual-modem.js';
+import { SerialTransport } from '../../src/transport/serial-transport.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('SerialTransport on a pty that goes away', () => {
+  it('closes itself (disconnected) when a write fails because the device is gone, and the path opens again once back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serial-gone-'));
+    const modem = new VirtualModem({ profile: 'quectel' });
+    const link = await startPtyLink({ modem, link: join(dir, 'tty') });
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => modem.dispose(), () => link.close());
+    const transport = await SerialTransport.open({ path: link.link! });
+    const closed = firstValueFrom(transport.close$);
+    modem.unplug();
+    await link.ready();
+    // Whether serialport noticed the hangup by reading or not, a write tells: the transport closes.
+    await transport.write('AT\r').catch((error: unknown) => expect(error).toMatchObject({ code: 'PORT_CLOSED' }));
+    expect(await closed).toMatchObject({ disconnected: true });
+    expect(transport.isOpen).toBe(false);
+    await transport.close();
+    modem.replug();
+    await link.ready();
+    const again = await SerialTransport.open({ path: link.link! });
+    cleanups.push(() => again.close());
+    expect(again.isOpen).toBe(true);
+  });
+});
