@@ -3,6 +3,9 @@ import { BridgeError } from '../errors.js';
 import type { CloseReason, Transport } from './transport.js';
 import { TransportSignals } from './transport-signals.js';
 
+/** A few bytes at 9600 baud take milliseconds; a write stuck this long means the device went away. */
+const WRITE_DEADLINE_MS = 5000;
+
 export interface SerialOptions {
   path: string;
   baudRate?: number;
@@ -50,7 +53,10 @@ export class SerialTransport implements Transport {
   write(data: Buffer | string): Promise<void> {
     if (!this.isOpen) return Promise.reject(new BridgeError('PORT_CLOSED', `${this.path} is closed`));
     return new Promise((resolve, reject) => {
+      // A write to a hung-up tty may neither fail nor complete: past this deadline the device is gone.
+      const deadline = setTimeout(() => failed(new Error(`no progress for ${WRITE_DEADLINE_MS} ms`)), WRITE_DEADLINE_MS);
       const failed = (error: Error) => {
+        clearTimeout(deadline);
         // A serial write fails only when the device is gone (EIO on a hung-up tty: a USB modem that
         // re-enumerated, a pty whose master closed). serialport does not always report that as a
         // close when nothing reads, so the transport closes itself here and says so.
@@ -60,7 +66,11 @@ export class SerialTransport implements Transport {
       this.#port.write(data, (error) => {
         if (error) return failed(error);
         // drain: the bytes have left our buffers, so a timeout measures the modem, not us.
-        this.#port.drain((drainError) => (drainError ? failed(drainError) : resolve()));
+        this.#port.drain((drainError) => {
+          if (drainError) return failed(drainError);
+          clearTimeout(deadline);
+          resolve();
+        });
       });
     });
   }
@@ -88,7 +98,12 @@ export class SerialTransport implements Transport {
     if (!this.#signals.isOpen) return;
     this.#finish({ disconnected: true, error });
     this.#closing = true;
-    if (this.#port.isOpen) this.#released = new Promise((resolve) => this.#port.close(() => resolve()));
+    // Closing a dead fd may never call back: nobody waits on it for more than a few seconds.
+    if (this.#port.isOpen)
+      this.#released = new Promise((resolve) => {
+        setTimeout(resolve, 3000).unref();
+        this.#port.close(() => resolve());
+      });
   }
 
   #finish(reason: CloseReason): void {

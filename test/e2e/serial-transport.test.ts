@@ -22,8 +22,13 @@ describe('SerialTransport on a pty that goes away', () => {
     const closed = firstValueFrom(transport.close$);
     modem.unplug();
     await link.ready();
-    // Whether serialport noticed the hangup by reading or not, a write tells: the transport closes.
+    // Whether serialport noticed the hangup by reading or not, a write tells (it fails, or makes no
+    // progress within its deadline): the transport closes.
     await transport.write('AT\r').catch((error: unknown) => expect(error).toMatchObject({ code: 'PORT_CLOSED' }));
+    await transport.write('AT\r').then(
+      () => expect.unreachable('a write to a vanished device must not succeed'),
+      (error: unknown) => expect(error).toMatchObject({ code: 'PORT_CLOSED' }),
+    );
     expect(await closed).toMatchObject({ disconnected: true });
     expect(transport.isOpen).toBe(false);
     await transport.close();
