@@ -1,7 +1,9 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchFramer, benchQueue, type BenchRow } from './at-core.js';
+import { fileURLToPath } from 'node:url';
 import { runEndToEnd, scenarioName, type EndToEndOptions, type EndToEndResult } from './end-to-end.js';
+import { fewestExchanges, runProcessBench, type ProcessBenchOptions } from './process-bench.js';
 
 /**
  * `npm run bench`: prints each figure with how it was measured; `--out file.json` keeps them.
@@ -53,6 +55,37 @@ for (const { key, ...options } of scenarios) {
   rows.push(...scenarioRows(result));
 }
 rows.push(...ratioRows(results, queueRate));
+
+// `smsbridge run` as its own process (the built CLI), through serialport on the pty, for each path.
+const self = fileURLToPath(import.meta.url);
+const bridgeArgv = self.endsWith('.ts')
+  ? ['--import', fileURLToPath(new URL('../../test/store/crash/register-ts.mjs', import.meta.url)), fileURLToPath(new URL('../cli/main.ts', import.meta.url))]
+  : [fileURLToPath(new URL('../cli/main.js', import.meta.url))];
+const processScenarios: (Omit<ProcessBenchOptions, 'bridgeArgv' | 'window'> & { key: string })[] = [
+  { key: 'proc50', latencyMs: 50, delivery: 'store', sendVia: 'storage', latencyCommands: scale(20), throughputCommands: scale(100) },
+  { key: 'proc50cmgs', latencyMs: 50, delivery: 'store', sendVia: 'cmgs', latencyCommands: scale(20), throughputCommands: scale(100) },
+  { key: 'proc50cmt', latencyMs: 50, delivery: 'direct', sendVia: 'storage', latencyCommands: scale(20), throughputCommands: scale(100) },
+  { key: 'proc50cmtcmgs', latencyMs: 50, delivery: 'direct', sendVia: 'cmgs', latencyCommands: scale(20), throughputCommands: scale(100) },
+  { key: 'proc0', latencyMs: 0, delivery: 'store', sendVia: 'storage', latencyCommands: scale(50), throughputCommands: quick ? 2000 : 10_000 },
+];
+for (const { key, ...options } of processScenarios) {
+  if (only && !only.includes(key)) continue;
+  const r = await runProcessBench({ ...options, bridgeArgv, window: 8 });
+  const name = `process ${options.latencyMs}ms ${options.delivery === 'store' ? 'CMTI' : 'CMT'} ${options.sendVia === 'storage' ? 'CMGW+CMSS' : 'CMGS'}`;
+  const how = 'smsbridge run as its own process on the pty, the virtual Quectel in the bench process';
+  rows.push(
+    { name: `${name}: latency p50`, value: r.latencyMs.p50, unit: 'ms', how: `one at a time, ${r.latencyMs.samples} commands; ${how}` },
+    { name: `${name}: latency p99`, value: r.latencyMs.p99, unit: 'ms', how: 'same sample' },
+    { name: `${name}: throughput`, value: r.commandsPerS, unit: 'cmd/s', how: `${options.throughputCommands} × ping <n>, 8 unanswered at most` },
+    { name: `${name}: AT exchanges`, value: r.exchangesPerCommand, unit: '/cmd', how: 'command lines (one per CR, chained commands included) + bodies, as the modem received them' },
+    { name: `${name}: CPU`, value: r.cpuMsPerCommand, unit: 'ms/cmd', how: 'the bridge process alone: utime + stime from /proc over the throughput run ÷ commands' },
+    { name: `${name}: peak RSS`, value: r.peakRssMiB, unit: 'MiB', how: `the bridge process's VmHWM after ${r.latencyMs.samples + options.throughputCommands + 1} commands` },
+  );
+  if (options.latencyMs > 0) {
+    const limit = 1000 / (fewestExchanges(options) * options.latencyMs);
+    rows.push({ name: `${name}: share of limit`, value: (100 * r.commandsPerS) / limit, unit: '%', how: `throughput ÷ ${format(limit)} cmd/s = 1 ÷ (${fewestExchanges(options)} exchanges, the fewest this path needs with nothing given up, × ${options.latencyMs} ms); over 100 %: the simulator answers a +CMGW body at once, and +CMT is not acknowledged (+CNMA) yet` });
+  }
+}
 
 const width = Math.max(...rows.map((r) => r.name.length));
 for (const row of rows) console.log(`${row.name.padEnd(width)}  ${format(row.value).padStart(9)} ${row.unit.padEnd(6)}  ${row.how}`);

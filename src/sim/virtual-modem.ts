@@ -71,6 +71,9 @@ export interface ModemStats {
   bytesIn: number;
   bytesOut: number;
   connections: number;
+  /** Exchanges as the host paid for them: command lines taken (one per CR, however many commands it chains) and bodies ended after a `> `. */
+  lines: number;
+  bodies: number;
 }
 
 export type FailResult = string | { cms: number } | { cme: number };
@@ -113,7 +116,7 @@ export class VirtualModem {
   #noise: NodeJS.Timeout | undefined;
   #noiseTurn = 0;
   #idleWaiters: (() => void)[] = [];
-  #bytes = { in: 0, out: 0, connections: 0 };
+  #bytes = { in: 0, out: 0, connections: 0, lines: 0, bodies: 0 };
 
   constructor(options: VirtualModemOptions = {}) {
     this.#options = options;
@@ -201,6 +204,8 @@ export class VirtualModem {
       bytesIn: this.#bytes.in,
       bytesOut: this.#bytes.out,
       connections: this.#bytes.connections,
+      lines: this.#bytes.lines,
+      bodies: this.#bytes.bodies,
     };
   }
 
@@ -339,6 +344,7 @@ export class VirtualModem {
   #promptByte(byte: number): void {
     if (this.#core.settings.echo) this.#write(String.fromCharCode(byte));
     if (byte === CTRL_Z || byte === ESC) {
+      if (byte === CTRL_Z) this.#bytes.bodies++;
       const handler = this.#prompt!;
       const body = this.#body;
       this.#prompt = undefined;
@@ -363,6 +369,7 @@ export class VirtualModem {
       return;
     }
     const line = this.#queue.shift()!;
+    if (line.trim() !== '') this.#bytes.lines++;
     this.#busy = true;
     const delay = this.#latencyFor(line);
     const run = () => {
