@@ -1,6 +1,6 @@
 /**
  * One error class for every I/O and protocol failure, with a string code.
- * Failures we expect (an unknown command, a payload too long) are values, not errors (STYLE.md).
+ * Failures we expect (an unknown command, a payload too long) are values, not errors (docs/design.md).
  */
 export type BridgeErrorCode =
   | 'AT_TIMEOUT' // no final result within the command's timeout

@@ -1,5 +1,5 @@
 /**
- * An AT command as data (STYLE.md, ModemManager "command sequences are data"): what to write,
+ * An AT command as data (docs/design.md, ModemManager "command sequences are data"): what to write,
  * which info lines belong to it, how long to wait, the body that follows the `> ` prompt, and a
  * pure parser of its info lines. Helpers named after the spec mnemonics build these.
  */

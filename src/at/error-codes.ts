@@ -79,7 +79,7 @@ export const CMS_ERRORS: Readonly<Record<number, string>> = {
   331: 'no network service',
   332: 'network timeout',
   340: 'no +CNMA acknowledgement expected',
-  350: 'rejected by SMSC', // vendor use (Quectel), modem-quirks.md §5
+  350: 'rejected by SMSC', // vendor use (Quectel), docs/modem-behaviour.md §5
   500: 'unknown error',
   512: 'MM establishment failure', // vendor range, smstools3 modeminit.c
   513: 'lower layer failure',

@@ -43,7 +43,7 @@ export class Exchange {
     return this.#state === 'body-written';
   }
 
-  /** Whether the line is the modem echoing what we wrote (ATE1 default; modem-quirks.md §1). */
+  /** Whether the line is the modem echoing what we wrote (ATE1 default; docs/modem-behaviour.md §1). */
   isEcho(line: string): boolean {
     const text = line.trim();
     if (this.#state === 'written') return text.toUpperCase() === this.command.text.trim().toUpperCase();

@@ -2,7 +2,7 @@ import { errorName, numberForText } from './error-codes.js';
 
 /**
  * Final result codes, as one table (ITU-T V.250 §5.7.2, 3GPP TS 27.007 §9.2, 27.005 §3.2.5, plus
- * the vendor spellings ModemManager and gammu accept: modem-quirks.md §1).
+ * the vendor spellings ModemManager and gammu accept: docs/modem-behaviour.md §1).
  */
 export type FinalResult =
   | { kind: 'ok' }

@@ -1,8 +1,8 @@
 /**
- * AT framing, bytes in and frames out, with no I/O (STYLE.md: pure cores).
+ * AT framing, bytes in and frames out, with no I/O (docs/design.md: pure cores).
  *
  * A modem answers in lines wrapped as `\r\n<text>\r\n` (ITU-T V.250 §5.7.1 with ATV1), but real
- * modems also send lone `\r`, doubled `\r\r\n`, blank lines and NUL padding (modem-quirks.md §1),
+ * modems also send lone `\r`, doubled `\r\r\n`, blank lines and NUL padding (docs/modem-behaviour.md §1),
  * so any run of CR/LF ends a line and blank lines are dropped. The one frame that has no line end
  * is the SMS prompt `\r\n> ` (3GPP TS 27.005 §3.5.1): it is recognised as soon as a line holds
  * exactly `> `, which a readline parser never reports.
@@ -39,7 +39,7 @@ export class AtFramer {
         this.#endLine(frames);
         continue;
       }
-      // NUL padding (Huawei E3131 bodies; modem-quirks.md §3) is dropped at either end of a line;
+      // NUL padding (Huawei E3131 bodies; docs/modem-behaviour.md §3) is dropped at either end of a line;
       // an inner NUL is kept, because under AT+CSCS="GSM" it is the character '@' (23.038).
       if (byte === NUL && this.#line.length === 0) continue;
       if (this.#discarding > 0) {

@@ -13,7 +13,7 @@ export type Urc =
   | { type: 'CFUN'; fun: number; line: string }
   /** The modem (re)started or finished a boot stage: RDY, SMS DONE, SMS Ready, PB DONE, Call Ready… */
   | { type: 'BOOT'; stage: BootStage; line: string }
-  /** SMS storage is full: ^SMMEMFULL, +SMS FULL, +QIND: "smsfull" (modem-quirks.md §4). */
+  /** SMS storage is full: ^SMMEMFULL, +SMS FULL, +QIND: "smsfull" (docs/modem-behaviour.md §4). */
   | { type: 'SMS_FULL'; storage?: string; line: string }
   /** Known vendor noise (^RSSI, ^MODE, +ZDONR, +QUSIM…), typed by its prefix. */
   | { type: 'VENDOR'; prefix: string; value: string; line: string }
@@ -74,7 +74,7 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
   { name: '+CGREG', pattern: /^\+CGREG:\s*(\d.*)$/, parse: registration('CGREG') },
   { name: '+CPIN', pattern: /^\+CPIN:\s*"?([^"]+)"?\s*$/, parse: (m, line) => ({ type: 'CPIN', state: (m[1] ?? '').trim(), line }) },
   { name: '+CFUN', pattern: /^\+CFUN:\s*(\d+)\s*$/, parse: (m, line) => ({ type: 'CFUN', fun: Number(m[1]), line }) },
-  // Boot stages (modem-quirks.md §5): Quectel RDY / +QIND: SMS DONE, SIMCom SMS DONE / PB DONE,
+  // Boot stages (docs/modem-behaviour.md §5): Quectel RDY / +QIND: SMS DONE, SIMCom SMS DONE / PB DONE,
   // SIM800 SMS Ready / Call Ready, u-blox +READY / +PBREADY.
   { name: 'RDY', pattern: /^(RDY|\+READY|\^SYSSTART)$/, parse: boot('ready') },
   { name: 'SMS DONE', pattern: /^(\+QIND:\s*)?(SMS DONE|SMS Ready)$/i, parse: boot('sms-ready') },

@@ -258,7 +258,7 @@ export class Bridge {
 
   #sent(updated: OutboundRecord): void {
     this.#events.next({ kind: 'reply', reply: updated, status: 'sent' });
-    // Free the slot: a full storage silences +CMTI on some modems (modem-quirks.md §4).
+    // Free the slot: a full storage silences +CMTI on some modems (docs/modem-behaviour.md §4).
     if (updated.storedIndex !== null) {
       this.#free(updated.storedIndex);
     }

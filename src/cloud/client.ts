@@ -1,5 +1,5 @@
 /**
- * A typed client for the Super SIM SMS Commands API (reference: smscommand-resource.md).
+ * A typed client for the Super SIM SMS Commands API (reference: docs/sandbox.md "API", from the vendor's SmsCommand resource page).
  * The base URL and token URL are configurable, so the same client talks to the real service or
  * to `smsbridge sandbox`. Requests carry a bearer token from OAuth client credentials; a 401
  * renews the token once and repeats the request.

@@ -99,7 +99,7 @@ export function cnmiCandidates(
   const mts = (want.delivery === 'direct' ? [2, 1] : [1, 2]).filter((m) => allows(1, m));
   const dss = (want.statusReports ? (want.avoidCdsi ? [1, 2, 0] : [1, 2, 0]) : [0]).filter((d) => allows(3, d));
   const bm = allows(2, 0) ? 0 : (offered?.[2]?.[0] ?? 0);
-  // Cinterion MC75i only accepts bfr=1 (modem-quirks.md §4).
+  // Cinterion MC75i only accepts bfr=1 (docs/modem-behaviour.md §4).
   const bfr = allows(4, 0) ? 0 : (offered?.[4]?.[0] ?? 0);
   const out: CnmiChoice[] = [];
   for (const mode of modes.length ? modes : [2, 1])

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 /**
  * Finds the modem's AT port without udev: `SerialPort.list()` spawns `udevadm` and throws where
  * udev is missing (containers, CI), so we read /sys/class/tty ourselves and map USB vendor,
- * product and interface to the usual AT interface (modem-quirks.md §6; ModemManager rules).
+ * product and interface to the usual AT interface (docs/modem-behaviour.md §6; ModemManager rules).
  */
 export interface PortCandidate {
   /** /dev/ttyUSB2, or a stable /dev/serial/by-id/… path when one points at it. */

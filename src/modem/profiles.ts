@@ -1,6 +1,6 @@
 /**
  * Vendor profiles as data (ModemManager: "vendor quirks live in one small place per vendor").
- * Facts come from modem-quirks.md; users can override any field in configuration.
+ * Facts come from docs/modem-behaviour.md; users can override any field in configuration.
  */
 export type ProfileName = 'quectel' | 'simcom' | 'huawei' | 'ublox' | 'telit' | 'generic';
 
@@ -18,7 +18,7 @@ export interface ModemProfile {
   storages: readonly string[];
   /**
    * Quectel EC25/EG25 announce status reports as `+CDSI: "SM",n` although they live in "SR"
-   * (modem-quirks.md §5): ask for reports inline (`<ds>=1`, `+CDS`) instead.
+   * (docs/modem-behaviour.md §5): ask for reports inline (`<ds>=1`, `+CDS`) instead.
    */
   cdsiStorageQuirk: boolean;
   /**
@@ -26,7 +26,7 @@ export interface ModemProfile {
    * lines (prefix included). The generic one is 3GPP TS 27.007 §8.65 AT+CPINR.
    */
   pinAttempts: { command: string; parse: (lines: readonly string[]) => PinAttempts };
-  /** "Delete all read and sent" spellings that work on this vendor (modem-quirks.md §4). */
+  /** "Delete all read and sent" spellings that work on this vendor (docs/modem-behaviour.md §4). */
   deleteAll: readonly string[];
 }
 

@@ -23,7 +23,7 @@ export interface MoDeps {
 
 export function watchMobileOriginated(simSid: string, modem: SimModem, deps: MoDeps): Subscription {
   return modem.sent$.subscribe((sms) => {
-    // One bad SMS must not end the stream (STYLE.md: catch per item).
+    // One bad SMS must not end the stream (docs/design.md: catch per item).
     try {
       const command = deps.commands.create({ simSid, payload: sms.text, direction: 'from_sim', status: 'received' });
       if (sms.to !== '000') deps.log.warn({ command: command.sid, to: sms.to }, 'SMS to a number other than 000 treated as an SMS Command');

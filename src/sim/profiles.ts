@@ -1,6 +1,6 @@
 /**
  * Vendor profiles: data only. Every difference cites the quirks catalogue
- * (shared/reference/modem-quirks.md, "quirks §n") or the transcript that shows it.
+ * (docs/modem-behaviour.md, "quirks §n") or the transcript that shows it.
  */
 export type ProfileName = 'quectel' | 'simcom' | 'sim800' | 'huawei' | 'huawei-e3131' | 'ublox' | 'telit' | 'generic';
 export const PROFILE_NAMES: readonly ProfileName[] = ['quectel', 'simcom', 'sim800', 'huawei', 'huawei-e3131', 'ublox', 'telit', 'generic'];

@@ -1,7 +1,7 @@
 /**
  * Splits the parameters of an AT information line (`+CMGR: "REC READ","+31…",,"07/07/05,09:56:03+08"`)
  * into fields. Strings are quoted (3GPP TS 27.007 §4.1) and may contain commas; modems add spaces
- * after commas and sometimes omit the space after the colon (modem-quirks.md §3).
+ * after commas and sometimes omit the space after the colon (docs/modem-behaviour.md §3).
  */
 
 export interface AtField {

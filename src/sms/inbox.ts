@@ -53,7 +53,7 @@ export interface InboxOptions {
   /**
    * Safety net, not polling: how often to look at the storage counters (one AT+CPMS?) in case a
    * +CMTI never came — a full storage silences it on many modems, and URCs are lost while DTR is
-   * low (modem-quirks.md §4). Default 5 minutes; 0 turns it off.
+   * low (docs/modem-behaviour.md §4). Default 5 minutes; 0 turns it off.
    */
   storageCheckMs?: number;
   clock?: () => number;
@@ -220,7 +220,7 @@ export class Inbox {
   #readStored(storage: string, index: number): Promise<void> {
     return this.#options.lock.run(async () => {
       if (this.#inHand.has(`${storage}:${index}`)) return;
-      // Read from the storage the URC names, whatever mem1 was (modem-quirks.md §2).
+      // Read from the storage the URC names, whatever mem1 was (docs/modem-behaviour.md §2).
       await this.#options.storage.select(storage);
       let record: SmsRecord | undefined;
       try {

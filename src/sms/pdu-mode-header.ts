@@ -1,7 +1,7 @@
 /**
  * The header lines of PDU mode (`AT+CMGF=0`, 3GPP TS 27.005 §3.4.3, §4.1, §3.4.1): what comes before a
  * PDU. The spec's shapes are `+CMGR: <stat>,[<alpha>],<length>` and `+CMGL: <index>,<stat>,[<alpha>],<length>`;
- * modems drop or add fields (modem-quirks.md §3):
+ * modems drop or add fields (docs/modem-behaviour.md §3):
  * `+CMGR: 0,,19`, `+CMGR: 0,"",19` (Telit), `+CMGR: 1,,147 0791…` (PDU on the same line), `+CMGR: 0,23`,
  * `+CMGR: 24`, `+CMGR: ,,27` (ZTE, no stat), `+CMGR: 4,1,,151` (index echoed), `+CMGL: 17,3,35` (Pantech).
  * `<length>` counts the TPDU octets, not the SMSC field: pass it to decodePdu as `tpduLength`.

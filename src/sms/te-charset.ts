@@ -1,7 +1,7 @@
 /**
  * Text-mode strings arrive in the TE character set chosen with `AT+CSCS` (3GPP TS 27.007 §5.5):
  * `"GSM"` sends the 7-bit codes themselves (0x00 is `@`, 0x1B escapes), `"IRA"` is ASCII, `"UCS2"`
- * sends every string, addresses included, as 4 hex digits per UTF-16 unit (modem-quirks.md §4).
+ * sends every string, addresses included, as 4 hex digits per UTF-16 unit (docs/modem-behaviour.md §4).
  */
 import { fromGsm7Septets, gsm7Codes } from './gsm7-alphabet.js';
 import { decodeUcs2, hexToBytes, isUcs2Hex } from './hex.js';
@@ -21,7 +21,7 @@ export function decodeTeAddress(value: string, charset: TeCharset | undefined): 
 
 /**
  * A GSM-7 body in the TE character set. Trailing NULs are padding some modems add (Huawei E3131,
- * modem-quirks.md §3) and are dropped; under "GSM" an inner 0x00 is `@`, under "IRA" NUL is never text.
+ * docs/modem-behaviour.md §3) and are dropped; under "GSM" an inner 0x00 is `@`, under "IRA" NUL is never text.
  * Undefined when a UCS2 body is not UCS2 hex.
  */
 export function decodeTeBody(body: string, charset: TeCharset | undefined): string | undefined {

@@ -1,6 +1,6 @@
 /**
  * Text-mode (`AT+CMGF=1`) records: `+CMGR`, `+CMGL`, `+CMT` and `+CDS` (3GPP TS 27.005 §3.4.3, §4.1, §3.4.1),
- * with the variants real modems print (modem-quirks.md §3): quoted or empty alpha, a missing alpha,
+ * with the variants real modems print (docs/modem-behaviour.md §3): quoted or empty alpha, a missing alpha,
  * spaces after commas, the extra `AT+CSDH=1` fields, bodies over several lines, bodies in hex when the
  * data coding is 8-bit/UCS2 or a user-data header is present, and the UCS2 character set.
  * The AT layer hands over lines without CR LF and without the final result code.

@@ -1,7 +1,7 @@
 /**
  * SMS time stamps → UTC Dates. The network sends local time plus the zone in signed quarter hours
  * (3GPP TS 23.040 §9.2.3.11); text mode prints it as `"yy/MM/dd,hh:mm:ss±zz"` (3GPP TS 27.005 §3.1 <scts>).
- * Real modems vary (modem-quirks.md §3): 4-digit years, a space instead of the comma, unpadded fields,
+ * Real modems vary (docs/modem-behaviour.md §3): 4-digit years, a space instead of the comma, unpadded fields,
  * 1–3 zone digits (`+8`, `+52`, `-32`, `+80`), or no zone at all.
  */
 
