@@ -16,7 +16,7 @@ import {
   type Registration,
 } from './parsers.js';
 import { PROFILES, pickProfile, type ModemProfile, type PinAttempts, type ProfileName } from './profiles.js';
-import { backoff, isTransientNotReady, retry, sleep as realSleep } from './retry.js';
+import { retryWhileNotReady, sleep as realSleep } from './retry.js';
 
 export interface SmsSettings {
   /** AT+CMGF: text (1) or PDU (0). */
@@ -93,15 +93,8 @@ export interface InitResult {
 export async function initialise(channel: AtChannel, options: InitOptions): Promise<InitResult> {
   const log = options.log ?? silentLogger;
   const sleep = options.sleep ?? realSleep;
-  const send = (command: AtCommand<AtResponse>) =>
-    retry(() => channel.send(command), {
-      // SIM busy or SMS not ready yet: at most 1 s between tries, so the bridge moves on within a second of
-      // the modem being ready, for up to about 20 s per command (python-gsmmodem retries the same set).
-      attempts: options.notReadyAttempts ?? 20,
-      delayMs: backoff(250, 1000),
-      retryable: isTransientNotReady,
-      sleep,
-    });
+  // SIM busy or SMS not ready yet: about 20 s per command (python-gsmmodem retries the same set).
+  const send = (command: AtCommand<AtResponse>) => retryWhileNotReady(() => channel.send(command), options.notReadyAttempts ?? 20, sleep);
   const optional = async (text: string, options: { anyPrefix?: boolean } = {}): Promise<AtResponse | undefined> => {
     try {
       return await send(options.anyPrefix ? at(text, { prefix: undefined }) : at(text));

@@ -185,7 +185,7 @@ export class ModemSession {
 
   async close(): Promise<void> {
     if (this.state !== 'stopped') this.#dispatch({ type: 'stop' });
-    await Promise.race([this.#closingPort, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+    await this.#portClosedOrGivenUp();
     this.#snapshot.complete();
     this.#changes.complete();
     this.#ready.complete();
@@ -289,7 +289,7 @@ export class ModemSession {
 
   async #open(current: () => boolean): Promise<void> {
     // Never two opens of one port ("Cannot lock port"), but never wait for ever on a dead fd either.
-    await Promise.race([this.#closingPort, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+    await this.#portClosedOrGivenUp();
     let transport: Transport;
     try {
       transport = await this.#options.open();
@@ -303,6 +303,11 @@ export class ModemSession {
     }
     this.#attach(transport);
     this.#dispatch({ type: 'opened' });
+  }
+
+  /** The old port's close, waited for 3 s at most: a dead fd may never call back. */
+  #portClosedOrGivenUp(): Promise<unknown> {
+    return Promise.race([this.#closingPort, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
   }
 
   #closePort(): void {
@@ -388,23 +393,16 @@ export class ModemSession {
     if (channel !== this.#channel) return;
     if (count >= (this.#options.timeoutsBeforeRecovery ?? 3)) this.#dispatch({ type: 'timeouts', count });
     // A lost answer is what a silent reset looks like from here: check the settings now.
-    else if (this.state === 'ready' && !this.#checking) this.#checkSoon();
-  }
-
-  #checkSoon(): void {
-    if ((this.#options.settingsCheckMs ?? 30_000) <= 0) return;
-    clearTimeout(this.#checkTimer);
-    const epoch = this.#epoch;
-    this.#checkTimer = setTimeout(() => void this.#checkNow(epoch), 0);
+    else if (this.state === 'ready' && !this.#checking) this.#armSettingsCheck(0);
   }
 
   /** While ready: checks now and then that a silent reset has not put the settings back. */
-  #armSettingsCheck(): void {
+  #armSettingsCheck(delayMs?: number): void {
     clearTimeout(this.#checkTimer);
     const every = this.#options.settingsCheckMs ?? 30_000;
     if (every <= 0) return;
     const epoch = this.#epoch;
-    this.#checkTimer = setTimeout(() => void this.#checkNow(epoch), every);
+    this.#checkTimer = setTimeout(() => void this.#checkNow(epoch), delayMs ?? every);
   }
 
   async #checkNow(epoch: number): Promise<void> {

@@ -59,3 +59,12 @@ export async function retry<T>(run: () => Promise<T>, options: RetryOptions): Pr
     }
   }
 }
+
+/**
+ * Retries `run` while the SIM is busy or SMS is not ready yet (isTransientNotReady), at most 1 s
+ * apart: the caller moves on within a second of the modem being ready. `attempts` bounds the
+ * whole wait (20 ≈ 19 s). Only for commands that may run twice.
+ */
+export function retryWhileNotReady<T>(run: () => Promise<T>, attempts: number, sleep?: (ms: number) => Promise<void>): Promise<T> {
+  return retry(run, { attempts, delayMs: backoff(250, 1000), retryable: isTransientNotReady, ...(sleep ? { sleep } : {}) });
+}

@@ -119,29 +119,21 @@ export class Inbox {
     for (const other of settings.otherStorages ?? []) void this.#guard(`sweep ${other}`, () => this.#sweepStorage(other));
   }
 
-  /** Lists one storage that is not home, and hands out what it holds. */
-  #sweepStorage(storage: string): Promise<number> {
+  /** Lists one storage (undefined: whatever mem1 is, before init chose one) and hands out what it holds. */
+  #sweepStorage(storage: string | undefined): Promise<number> {
     return this.#options.lock.run(async () => {
-      await this.#options.storage.select(storage);
+      if (storage !== undefined) await this.#options.storage.select(storage);
       const records = await this.#options.modem.send(cmgl(this.#options.mode));
       let count = 0;
-      for (const record of records) if (this.#dispatch(record, storage, record.index ?? -1)) count++;
-      if (records.length > 0) this.#log.info({ storage, listed: records.length, handed: count }, 'swept messages stored outside the chosen storage');
+      for (const record of records) if (this.#dispatch(record, storage ?? '?', record.index ?? -1)) count++;
+      if (records.length > 0) this.#log.info({ storage, listed: records.length, handed: count }, 'swept stored messages');
       return count;
     });
   }
 
   /** Lists and hands out every stored message not already in hand. Returns how many. */
   sweep(): Promise<number> {
-    return this.#options.lock.run(async () => {
-      const storage = this.#options.storage.home;
-      await this.#options.storage.selectHome();
-      const records = await this.#options.modem.send(cmgl(this.#options.mode));
-      let count = 0;
-      for (const record of records) if (this.#dispatch(record, storage ?? '?', record.index ?? -1)) count++;
-      if (records.length > 0) this.#log.info({ listed: records.length, handed: count }, 'swept stored messages');
-      return count;
-    });
+    return this.#sweepStorage(this.#options.storage.home);
   }
 
   complete(): void {

@@ -7,7 +7,7 @@ import { StorageSelector } from './storage-selector.js';
 import { SerialLock } from './serial-lock.js';
 import type { SmsMode } from './sms-commands.js';
 import type { SmsModem } from './sms-modem.js';
-import { backoff, isTransientNotReady, retry } from '../modem/retry.js';
+import { retryWhileNotReady } from '../modem/retry.js';
 
 export interface SmsServiceOptions {
   modem: SmsModem;
@@ -31,7 +31,7 @@ export interface SmsServiceOptions {
  */
 function waitingOutBusy(modem: SmsModem): SmsModem {
   return {
-    send: (command, options) => retry(() => modem.send(command, options), { attempts: 12, delayMs: backoff(250, 1000), retryable: isTransientNotReady }),
+    send: (command, options) => retryWhileNotReady(() => modem.send(command, options), 12),
     urc$: modem.urc$,
     ready$: modem.ready$,
   };
