@@ -33,6 +33,11 @@ export interface BridgeErrorDetails {
   lines?: readonly string[];
   /** The 3GPP CME/CMS number when the modem gave one (or we could map its text to one). */
   number?: number;
+  /**
+   * The command's body (the SMS after `> `) had been written when it failed: the modem may have
+   * acted on it. Only set on failures of commands with a body.
+   */
+  bodyWritten?: boolean;
   cause?: unknown;
 }
 
@@ -42,6 +47,7 @@ export class BridgeError extends Error {
   readonly command?: string;
   readonly lines?: readonly string[];
   readonly number?: number;
+  readonly bodyWritten?: boolean;
 
   constructor(code: BridgeErrorCode, message: string, details: BridgeErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -49,6 +55,7 @@ export class BridgeError extends Error {
     if (details.command !== undefined) this.command = details.command;
     if (details.lines !== undefined) this.lines = details.lines;
     if (details.number !== undefined) this.number = details.number;
+    if (details.bodyWritten !== undefined) this.bodyWritten = details.bodyWritten;
   }
 }
 

@@ -89,11 +89,11 @@ export class Exchange {
     const response: AtResponse = { lines: [...this.#lines], final: line.trim() };
     if (result.kind === 'ok') {
       if (this.command.body !== undefined && before === 'written') {
-        return { kind: 'failed', error: this.#error('AT_ERROR', 'OK came without the > prompt: the body was not sent', response) };
+        return { kind: 'failed', error: this.#error('AT_ERROR', 'OK came without the > prompt: the body was not sent', response, before) };
       }
       return { kind: 'settled', response };
     }
-    if (result.kind === 'error') return { kind: 'failed', error: this.#error('AT_ERROR', result.text, response) };
+    if (result.kind === 'error') return { kind: 'failed', error: this.#error('AT_ERROR', result.text, response, before) };
     const code = result.kind === 'cme' ? 'CME_ERROR' : 'CMS_ERROR';
     const label = result.kind === 'cme' ? '+CME ERROR' : '+CMS ERROR';
     const detail = [result.number, result.name].filter((x) => x !== undefined).join(' ');
@@ -101,28 +101,46 @@ export class Exchange {
       command: this.command.text,
       lines: [...response.lines, response.final],
       ...(result.number === undefined ? {} : { number: result.number }),
+      ...this.#bodyFlag(before),
     });
     return { kind: 'failed', error };
   }
 
   onTimeout(): ExchangeStep {
-    const waitingForPrompt = this.#state === 'written' && this.command.body !== undefined;
+    const before = this.#state;
+    const waitingForPrompt = before === 'written' && this.command.body !== undefined;
     this.#state = 'settled';
     const what = waitingForPrompt ? 'the > prompt' : 'final result';
-    const error = this.#error('AT_TIMEOUT', `no ${what} within ${this.timeoutMs} ms`, { lines: this.#lines, final: '' });
+    const error = this.#error('AT_TIMEOUT', `no ${what} within ${this.timeoutMs} ms`, { lines: this.#lines, final: '' }, before);
     // Waiting for the prompt, ESC cancels safely; after the body, writing anything may abort the send.
     return waitingForPrompt ? { kind: 'failed', error, write: ESC } : { kind: 'failed', error };
   }
 
   /** Ends the exchange for a reason outside the modem's answers (abort, port closed, modem reset). */
   abandon(error: BridgeError): ExchangeStep {
-    const waitingForPrompt = this.#state === 'written' && this.command.body !== undefined;
+    const before = this.#state;
+    const waitingForPrompt = before === 'written' && this.command.body !== undefined;
     this.#state = 'settled';
-    return waitingForPrompt ? { kind: 'failed', error, write: ESC } : { kind: 'failed', error };
+    const flagged =
+      this.command.body === undefined || error.bodyWritten !== undefined
+        ? error
+        : new BridgeError(error.code, error.message, {
+            ...(error.command === undefined ? {} : { command: error.command }),
+            ...(error.lines === undefined ? {} : { lines: error.lines }),
+            ...(error.number === undefined ? {} : { number: error.number }),
+            ...this.#bodyFlag(before),
+            cause: error.cause,
+          });
+    return waitingForPrompt ? { kind: 'failed', error: flagged, write: ESC } : { kind: 'failed', error: flagged };
   }
 
-  #error(code: 'AT_ERROR' | 'AT_TIMEOUT', message: string, response: AtResponse): BridgeError {
+  /** Whether a failed command's body had gone out (commands without a body carry no flag). */
+  #bodyFlag(state: ExchangeState): { bodyWritten?: boolean } {
+    return this.command.body === undefined ? {} : { bodyWritten: state === 'body-written' };
+  }
+
+  #error(code: 'AT_ERROR' | 'AT_TIMEOUT', message: string, response: AtResponse, state?: ExchangeState): BridgeError {
     const lines = response.final ? [...response.lines, response.final] : [...response.lines];
-    return new BridgeError(code, `${this.command.text}: ${message}`, { command: this.command.text, lines });
+    return new BridgeError(code, `${this.command.text}: ${message}`, { command: this.command.text, lines, ...(state ? this.#bodyFlag(state) : {}) });
   }
 }

@@ -11,6 +11,7 @@ import type { Route } from '../dispatch/types.js';
 import type { Logger } from '../log.js';
 import { recordTraffic } from '../at/recorder.js';
 import { ModemSession } from '../modem/modem-session.js';
+import { DurableSender } from '../sms/durable-sender.js';
 import { SmsService } from '../sms/sms-service.js';
 import { BridgeStore } from '../store/bridge-store.js';
 import type { Transport } from '../transport/transport.js';
@@ -99,7 +100,8 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
     },
     log,
   });
-  const bridge = new Bridge({ sms, store, dispatcher, replyTo: config.sms.replyTo, sendVia: config.sms.sendVia, log });
+  const replies = new DurableSender({ modem: sms, journal: store, via: config.sms.sendVia, log });
+  const bridge = new Bridge({ sms, replies, store, dispatcher, replyTo: config.sms.replyTo, log });
   sms.start();
   bridge.start();
   const prune = setInterval(() => store.prune(config.store.retentionDays), 6 * 3600_000);

@@ -1,13 +1,15 @@
 import { Observable, Subject, Subscription } from 'rxjs';
 import type { Logger } from '../log.js';
 import { DeleteBatcher } from './delete-batcher.js';
+import type { ReplyModem } from './durable-sender.js';
 import { Inbox, type IncomingSms, type StoredCopy } from './inbox.js';
-import { Outbox, type OutboundSms, type OutboxOptions, type SendOptions, type StoredState } from './outbox.js';
+import { Outbox, type OutboxOptions, type PrepareOptions, type PreparedSms, type StoredState } from './outbox.js';
 import { StorageSelector } from './storage-selector.js';
 import { SerialLock } from './serial-lock.js';
 import type { SmsMode } from './sms-commands.js';
 import type { SmsModem } from './sms-modem.js';
 import { retryWhileNotReady } from '../modem/retry.js';
+import type { StatusReportRecord } from './types.js';
 
 export interface SmsServiceOptions {
   modem: SmsModem;
@@ -15,8 +17,7 @@ export interface SmsServiceOptions {
   defaultRecipient: string;
   statusReports?: boolean;
   log?: Logger;
-  clock?: () => Date;
-  outbox?: Pick<OutboxOptions, 'attempts' | 'sleep' | 'sendTimeoutMs'>;
+  outbox?: Pick<OutboxOptions, 'sendTimeoutMs'>;
   /** How long the parts of a concatenated message wait for the rest (default 10 minutes). */
   concatTimeoutMs?: number;
   /** How often to check the storage counters for messages no URC announced (default 5 minutes; 0: never). */
@@ -38,21 +39,24 @@ function waitingOutBusy(modem: SmsModem): SmsModem {
 }
 
 /**
- * The SMS layer on a modem session: `incoming$` (each message with its acknowledgement),
- * `send()` and `outbox$`. Inbox and outbox share one lock, because both move modem state
- * (selected storage, text or PDU mode).
+ * The SMS layer on a modem session: `incoming$` (each message with its acknowledgement), status
+ * reports, and the outbound operations the durable sender strings together. Inbox and outbox
+ * share one lock, because both move modem state (selected storage, text or PDU mode).
  */
-export class SmsService {
+export class SmsService implements ReplyModem {
   readonly #inbox: Inbox;
   readonly #outbox: Outbox;
   readonly #subscription = new Subscription();
   readonly #modem: SmsModem;
   readonly #storedCopies = new Subject<StoredCopy>();
+  readonly #statusReports = new Subject<StatusReportRecord>();
+  readonly #defaultRecipient: string;
 
   readonly incoming$: Observable<IncomingSms>;
-  readonly outbox$: Observable<OutboundSms>;
   /** SUBMITs a sweep found in storage: sent copies a failed delete left, or copies a crash orphaned. */
   readonly storedCopies$: Observable<StoredCopy> = this.#storedCopies.asObservable();
+  /** Status reports (+CDS, or stored and announced by +CDSI), each once. */
+  readonly statusReports$: Observable<StatusReportRecord> = this.#statusReports.asObservable();
 
   constructor(options: SmsServiceOptions) {
     const lock = new SerialLock();
@@ -68,11 +72,10 @@ export class SmsService {
       lock,
       storage,
       deletes,
-      defaultRecipient: options.defaultRecipient,
       ...(options.statusReports === undefined ? {} : { statusReports: options.statusReports }),
-      ...(options.log ? { log: options.log } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
+      onModeRestoreFailed: (error) => options.log?.warn({ error: (error as Error).message }, 'could not switch back to text mode'),
     });
+    this.#defaultRecipient = options.defaultRecipient;
     this.#inbox = new Inbox({
       modem: patient,
       mode: options.mode,
@@ -82,11 +85,10 @@ export class SmsService {
       ...(options.log ? { log: options.log } : {}),
       ...(options.concatTimeoutMs ? { concatTimeoutMs: options.concatTimeoutMs } : {}),
       ...(options.storageCheckMs === undefined ? {} : { storageCheckMs: options.storageCheckMs }),
-      onStatusReport: (report) => this.#outbox.onStatusReport(report),
+      onStatusReport: (report) => this.#statusReports.next(report),
       onStoredCopy: (copy) => this.#storedCopies.next(copy),
     });
     this.incoming$ = this.#inbox.incoming$;
-    this.outbox$ = this.#outbox.outbox$;
   }
 
   /** Starts listening: call before the modem session starts so the first `ready` triggers a sweep. */
@@ -95,20 +97,38 @@ export class SmsService {
     this.#subscription.add(this.#modem.ready$.subscribe((settings) => this.#inbox.onReady(settings)));
   }
 
-  send(text: string, options?: SendOptions): Promise<OutboundSms> {
-    return this.#outbox.send(text, options);
+  /**
+   * Sends one SMS now, without storing it or journaling it (for tools and agents; the bridge's
+   * replies go through the durable sender). Resolves with the message reference; rejects with
+   * SMS_* before touching the modem, or with the modem's error.
+   */
+  async send(text: string, options: PrepareOptions & { to?: string; signal?: AbortSignal } = {}): Promise<{ messageReference: number }> {
+    const sms = this.#outbox.prepare(text, options.to ?? this.#defaultRecipient, options);
+    return { messageReference: await this.#outbox.sendDirect(sms, options.signal) };
   }
 
-  storedState(index: number): Promise<StoredState> {
-    return this.#outbox.storedState(index);
+  prepare(text: string, to: string): PreparedSms {
+    return this.#outbox.prepare(text, to);
   }
 
-  sendStored(index: number, record: { to: string; text: string }): Promise<OutboundSms> {
-    return this.#outbox.sendStored(index, record);
+  write(sms: PreparedSms): Promise<number> {
+    return this.#outbox.write(sms);
   }
 
-  deleteStored(index: number): Promise<void> {
-    return this.#outbox.deleteStored(index);
+  sendStored(index: number): Promise<number> {
+    return this.#outbox.sendStored(index);
+  }
+
+  sendDirect(sms: PreparedSms): Promise<number> {
+    return this.#outbox.sendDirect(sms);
+  }
+
+  slotState(index: number): Promise<StoredState> {
+    return this.#outbox.slotState(index);
+  }
+
+  free(index: number): Promise<void> {
+    return this.#outbox.free(index);
   }
 
   sweep(): Promise<number> {
@@ -118,7 +138,7 @@ export class SmsService {
   stop(): void {
     this.#subscription.unsubscribe();
     this.#inbox.complete();
-    this.#outbox.complete();
     this.#storedCopies.complete();
+    this.#statusReports.complete();
   }
 }

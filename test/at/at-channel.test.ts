@@ -162,8 +162,24 @@ describe('AtChannel', () => {
     const { transport, channel } = setup();
     const answer = channel.send(at('AT+CMGS="000"', { body: 'pong' }));
     transport.receive('\r\n+CMS ERROR: 302\r\n');
-    expect((await rejection(answer)).number).toBe(302);
+    const error = await rejection(answer);
+    expect(error.number).toBe(302);
+    expect(error.bodyWritten).toBe(false);
     expect(transport.writtenText).toBe('AT+CMGS="000"\r');
+  });
+
+  it('says whether the body had gone out when a send fails: the port closing after it, or an error before it', async () => {
+    const { transport, channel } = setup();
+    const sent = channel.send(at('AT+CMGS="000"', { body: 'pong' }));
+    transport.receive('\r\n> ');
+    const queued = channel.send(at('AT+CMGS="000"', { body: 'again' }));
+    transport.disconnect();
+    expect(await rejection(sent)).toMatchObject({ code: 'PORT_CLOSED', bodyWritten: true });
+    const never = await rejection(queued);
+    expect(never.code).toBe('PORT_CLOSED');
+    expect(never.bodyWritten).toBeUndefined(); // never started: nothing was written
+    const plain = channel.send(at('AT+CSQ'));
+    expect((await rejection(plain)).bodyWritten).toBeUndefined(); // no body, no flag
   });
 
   it('leaves a prompt nobody asked for with ESC', async () => {
@@ -266,6 +282,7 @@ describe('AtChannel', () => {
       const error = await rejection(answer);
       expect(error.code).toBe('AT_TIMEOUT');
       expect(error.message).toMatch(/prompt/);
+      expect(error.bodyWritten).toBe(false);
       expect(transport.written.map(String)).toEqual(['AT+CMGS="000"\r', '\x1b']);
     });
 
@@ -276,7 +293,9 @@ describe('AtChannel', () => {
       vi.advanceTimersByTime(59_999);
       expect(channel.awaitingSendResult).toBe(true);
       vi.advanceTimersByTime(1);
-      expect(isBridgeError(await rejection(answer), 'AT_TIMEOUT')).toBe(true);
+      const error = await rejection(answer);
+      expect(isBridgeError(error, 'AT_TIMEOUT')).toBe(true);
+      expect(error.bodyWritten).toBe(true);
       expect(transport.written.map(String)).toEqual(['AT+CMGS="000"\r', 'x\x1a']);
     });
   });

@@ -1,79 +1,14 @@
-import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Bridge, type BridgeEvent, type BridgeSms } from '../../src/bridge/bridge.js';
+import { Bridge, type BridgeEvent } from '../../src/bridge/bridge.js';
 import { builtinRoutes } from '../../src/dispatch/actions/builtin.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { signCommand } from '../../src/dispatch/security.js';
 import { BridgeError } from '../../src/errors.js';
-import type { IncomingSms, StoredCopy } from '../../src/sms/inbox.js';
-import type { OutboundSms, SendOptions, StoredState } from '../../src/sms/outbox.js';
+import { DurableSender } from '../../src/sms/durable-sender.js';
+import { FakeSms } from '../helpers/fake-sms.js';
 import { BridgeStore } from '../../src/store/bridge-store.js';
+import type { OutboundRecord } from '../../src/store/types.js';
 import { memoryLogger } from '../../src/log.js';
-
-/** An SMS layer in memory: messages delivered by the test, sends recorded (and failed on demand). */
-class FakeSms implements BridgeSms {
-  readonly incoming = new Subject<IncomingSms>();
-  readonly outbox = new Subject<OutboundSms>();
-  readonly incoming$ = this.incoming.asObservable();
-  readonly outbox$ = this.outbox.asObservable();
-  readonly storedCopies = new Subject<StoredCopy>();
-  readonly storedCopies$ = this.storedCopies.asObservable();
-  readonly deletes: number[] = [];
-  /** Deletes fail while set (a modem rebooting under them). */
-  deletesFail = false;
-  readonly sent: { to: string; text: string }[] = [];
-  readonly onSim = new Set<string>();
-  failNext: BridgeError[] = [];
-  /** Replies stored on the "SIM" by index, with whether the modem sent them. */
-  readonly slots = new Map<number, { text: string; sent: boolean }>();
-  #mr = 0;
-  #slot = 0;
-
-  deliver(text: string, options: { sender?: string; at?: string; index?: number } = {}): void {
-    const source = `SM:${options.index ?? this.onSim.size}`;
-    this.onSim.add(source);
-    this.incoming.next({
-      kind: 'deliver',
-      sender: options.sender ?? '000',
-      timestamp: new Date(options.at ?? '2026-12-02T10:00:00Z'),
-      timezoneKnown: true,
-      text,
-      raw: {},
-      source,
-      ack: async () => void this.onSim.delete(source),
-    });
-  }
-
-  async send(text: string, options: SendOptions = {}): Promise<OutboundSms> {
-    const failure = this.failNext.shift();
-    if (failure) throw failure;
-    if (options.viaStorage) {
-      const index = this.#slot++;
-      this.slots.set(index, { text, sent: true });
-      options.viaStorage.onStored(index);
-    }
-    this.sent.push({ to: options.to ?? '?', text });
-    const mr = this.#mr++;
-    return { id: mr, to: options.to ?? '?', text, status: 'sent', messageReference: mr, updatedAt: new Date() };
-  }
-
-  async storedState(index: number): Promise<StoredState> {
-    const slot = this.slots.get(index);
-    return slot === undefined ? 'missing' : slot.sent ? 'sent' : 'unsent';
-  }
-
-  async sendStored(index: number, record: { to: string; text: string }): Promise<OutboundSms> {
-    this.slots.set(index, { text: record.text, sent: true });
-    this.sent.push({ to: record.to, text: record.text });
-    return { id: 0, ...record, status: 'sent', messageReference: this.#mr++, updatedAt: new Date() };
-  }
-
-  async deleteStored(index: number): Promise<void> {
-    this.deletes.push(index);
-    if (this.deletesFail) throw new BridgeError('MODEM_RESET', 'the modem restarted');
-    this.slots.delete(index);
-  }
-}
 
 const settle = async () => {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
@@ -82,7 +17,7 @@ const settle = async () => {
 const bridges: Bridge[] = [];
 afterEach(() => bridges.splice(0).forEach((b) => b.stop()));
 
-function setup(options: { store?: BridgeStore; key?: string; handler?: (text: string) => string; sms?: FakeSms } = {}) {
+function setup(options: { store?: BridgeStore; key?: string; handler?: (text: string) => string; sms?: FakeSms; via?: 'storage' | 'cmgs' } = {}) {
   const sms = options.sms ?? new FakeSms();
   const store = options.store ?? BridgeStore.open(':memory:');
   const ran: string[] = [];
@@ -95,12 +30,14 @@ function setup(options: { store?: BridgeStore; key?: string; handler?: (text: st
     security: options.key ? { key: options.key, acceptCounter: (s, c, id) => store.acceptCounter(s, c, id) } : {},
   });
   const log = memoryLogger();
-  const bridge = new Bridge({ sms, store, dispatcher, replyTo: "000", log });
+  const clock = { now: 0 };
+  const replies = new DurableSender<OutboundRecord>({ modem: sms, journal: store, log, now: () => clock.now, ...(options.via ? { via: options.via } : {}) });
+  const bridge = new Bridge({ sms, replies, store, dispatcher, replyTo: '000', log });
   const events: BridgeEvent[] = [];
   bridge.events$.subscribe((e) => events.push(e));
   bridge.start();
   bridges.push(bridge);
-  return { sms, store, bridge, ran, events };
+  return { sms, store, bridge, replies, clock, ran, events };
 }
 
 describe('Bridge', () => {
@@ -160,14 +97,17 @@ describe('Bridge', () => {
     expect(sms.sent.map((s) => s.text)).toEqual(['done']);
   });
 
-  it('keeps a reply queued when the modem refuses it for now, and sends it on the next drain', async () => {
-    const { sms, bridge, store } = setup();
+  it('keeps a reply queued when the modem refuses it for now, and sends it once its retry is due', async () => {
+    const { sms, replies, store, clock } = setup();
     sms.failNext = [new BridgeError('CMS_ERROR', 'busy', { number: 515 })];
     sms.deliver('ping');
     await settle();
     expect(sms.sent).toEqual([]);
     expect(store.pendingOutbound().queued).toHaveLength(1);
-    await bridge.drain();
+    await replies.drain();
+    expect(sms.sent).toEqual([]); // not due yet
+    clock.now += 1000;
+    await replies.drain();
     expect(sms.sent.map((s) => s.text)).toEqual(['pong']);
   });
 
@@ -209,7 +149,7 @@ describe('Bridge', () => {
       const { outboundId } = store.finishHandling(id, { text: `re ${text}`, to: '000' });
       store.markSending(outboundId!);
       store.markStored(outboundId!, index);
-      sms.slots.set(index, { text: `re ${text}`, sent });
+      sms.slots.set(index, { text: `re ${text}`, to: '000', sent });
     };
     pending('went out', 1, 4, true);
     pending('stuck', 2, 5, false);
@@ -232,7 +172,7 @@ describe('Bridge', () => {
   it('stopping while a reply is being sent leaves it for the next run and throws nothing', async () => {
     const sms = new FakeSms();
     let reject: (e: Error) => void = () => {};
-    sms.send = () => new Promise((_, r) => (reject = r));
+    sms.write = () => new Promise((_, r) => (reject = r));
     const store = BridgeStore.open(':memory:');
     const { bridge } = setup({ sms, store });
     sms.deliver('ping');
@@ -249,14 +189,14 @@ describe('Bridge', () => {
     sms.deletesFail = true; // the modem reboots under the delete that follows the send
     sms.deliver('ping 1');
     await settle();
-    expect(sms.slots.get(0)).toEqual({ text: 'pong 1', sent: true });
+    expect(sms.slots.get(0)).toEqual({ text: 'pong 1', to: '000', sent: true });
     sms.deletesFail = false;
     // Two sweeps list the copy before the first delete ran: one delete, not two (the second would
     // hit whatever the network stores in the freed slot).
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const original = sms.deleteStored.bind(sms);
-    sms.deleteStored = async (index) => {
+    const original = sms.free.bind(sms);
+    sms.free = async (index) => {
       await gate;
       return original(index);
     };
@@ -267,7 +207,7 @@ describe('Bridge', () => {
     expect(sms.deletes.filter((i) => i === 0)).toHaveLength(2); // the failed one, then exactly one more
     expect(sms.slots.has(0)).toBe(false);
     // A copy whose text is not what the journal last put at that slot is not ours to free.
-    sms.slots.set(5, { text: 'someone else', sent: true });
+    sms.slots.set(5, { text: 'someone else', to: '000', sent: true });
     sms.storedCopies.next({ storage: 'SM', index: 5, recipient: '000', text: 'someone else', sent: true });
     await settle();
     expect(sms.slots.has(5)).toBe(true);
@@ -279,7 +219,7 @@ describe('Bridge', () => {
     sms.deliver('ping 2');
     await settle();
     // The orphan: the same text stored at a slot no journal entry names.
-    sms.slots.set(7, { text: 'pong 2', sent: false });
+    sms.slots.set(7, { text: 'pong 2', to: '000', sent: false });
     sms.storedCopies.next({ storage: 'SM', index: 7, recipient: '000', text: 'pong 2', sent: false });
     await settle();
     expect(sms.slots.has(7)).toBe(false);
@@ -287,12 +227,12 @@ describe('Bridge', () => {
     const row = store.enqueueOutbound({ to: '000', text: 'pong 3' });
     store.markSending(row.id);
     store.markStored(row.id, 8);
-    sms.slots.set(8, { text: 'pong 3', sent: false });
+    sms.slots.set(8, { text: 'pong 3', to: '000', sent: false });
     sms.storedCopies.next({ storage: 'SM', index: 8, recipient: '000', text: 'pong 3', sent: false });
     await settle();
     expect(sms.deletes).not.toContain(8);
     // A draft that is not one of our replies: left alone.
-    sms.slots.set(9, { text: 'a draft', sent: false });
+    sms.slots.set(9, { text: 'a draft', to: '000', sent: false });
     sms.storedCopies.next({ storage: 'SM', index: 9, recipient: '+44770090', text: 'a draft', sent: false });
     await settle();
     expect(sms.slots.has(9)).toBe(true);

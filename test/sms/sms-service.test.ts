@@ -2,15 +2,26 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { at } from '../../src/at/command.js';
 import { BridgeError } from '../../src/errors.js';
+import { DurableSender } from '../../src/sms/durable-sender.js';
 import type { IncomingSms } from '../../src/sms/inbox.js';
-import type { OutboundSms } from '../../src/sms/outbox.js';
 import { SmsService } from '../../src/sms/sms-service.js';
+import { BridgeStore } from '../../src/store/bridge-store.js';
+import type { OutboundRecord } from '../../src/store/types.js';
 import { TranscriptResponder } from '../helpers/transcript-responder.js';
 
 const service = (responder: TranscriptResponder, mode: 'text' | 'pdu', extra: Partial<ConstructorParameters<typeof SmsService>[0]> = {}) => {
-  const sms = new SmsService({ modem: responder.modem, mode, defaultRecipient: '000', outbox: { sleep: async () => {} }, ...extra });
+  const sms = new SmsService({ modem: responder.modem, mode, defaultRecipient: '000', ...extra });
   sms.start();
   return sms;
+};
+
+/** One reply through the durable sender, journaled in a store in memory: its outcome and its row. */
+const sendDurably = async (sms: SmsService, text: string, options: { to?: string; via?: 'storage' | 'cmgs'; journal?: BridgeStore } = {}) => {
+  const journal = options.journal ?? BridgeStore.open(':memory:');
+  const sender = new DurableSender<OutboundRecord>({ modem: sms, journal, via: options.via ?? 'storage' });
+  const row = journal.enqueueOutbound({ to: options.to ?? '000', text });
+  const outcome = await sender.attempt(row);
+  return { outcome, row: journal.getOutbound(row.id)!, journal, sender };
 };
 const next = (sms: SmsService) => firstValueFrom(sms.incoming$);
 // Deletes wait up to DeleteBatcher's flush delay (300 ms) for a read to ride on: wait in real time.
@@ -45,13 +56,10 @@ describe('SmsService on shared transcripts', () => {
 
   it('04: a text-mode reply goes to 000 through the prompt and is sent with its message reference', async () => {
     const r = new TranscriptResponder('04-quectel-send-text-to-000.at');
-    const sms = service(r, 'text');
-    const statuses: OutboundSms[] = [];
-    sms.outbox$.subscribe((s) => statuses.push(s));
-    const sent = await sms.send('pong');
-    expect(sent).toMatchObject({ to: '000', status: 'sent', messageReference: 13, via: 'text' });
+    const { outcome, row } = await sendDurably(service(r, 'text'), 'pong', { via: 'cmgs' });
+    expect(outcome).toEqual({ kind: 'sent', messageReference: 13 });
+    expect(row).toMatchObject({ to: '000', status: 'sent', messageReference: 13 });
     expect(r.written).toEqual(['AT+CMGS="000"\r', 'pong\x1a']);
-    expect(statuses.map((s) => s.status)).toEqual(['queued', 'sent']);
     expect(r.unknown).toEqual([]);
   });
 
@@ -61,17 +69,16 @@ describe('SmsService on shared transcripts', () => {
     expect(sent.messageReference).toBe(5);
   });
 
-  it('06: +CMS ERROR 350 fails the send at once with its number and name; verbose errors map to numbers', async () => {
+  it('06: +CMS ERROR 350 fails the reply for good with its number; a verbose 500 leaves it queued for a retry', async () => {
     const r = new TranscriptResponder('06-quectel-ec25-cms-350-and-verbose.at');
     const sms = service(r, 'text');
     const error = await rejection(sms.send('hello'));
     expect(error).toMatchObject({ code: 'CMS_ERROR', number: 350 });
     expect(error.message).toContain('rejected by SMSC');
-    expect(r.written.filter((w) => w.startsWith('AT+CMGS'))).toHaveLength(1);
-    const verbose = await rejection(sms.send('hello'));
-    expect(verbose).toMatchObject({ code: 'CMS_ERROR', number: 500 });
-    // 500 is worth retrying: three attempts in all for the second send.
-    expect(r.written.filter((w) => w.startsWith('AT+CMGS'))).toHaveLength(4);
+    const { outcome, row } = await sendDurably(sms, 'hello', { via: 'cmgs' });
+    expect(outcome).toMatchObject({ kind: 'refused', final: false, code: 500 });
+    expect(row).toMatchObject({ status: 'queued', errorCode: 500 });
+    expect(r.written.filter((w) => w.startsWith('AT+CMGS'))).toHaveLength(2);
   });
 
   it('07: deletes by the bare index, which Cinterion accepts where a delflag gets +CMS ERROR 500', async () => {
@@ -90,7 +97,7 @@ describe('SmsService on shared transcripts', () => {
     const r = new TranscriptResponder('09-zte-urcs-around-prompt.at');
     const sent = await service(r, 'pdu').send('pong');
     expect(r.written).toEqual(['AT+CMGS=14\r', '001100038100F00000AA04F0B7FB0C\x1a']);
-    expect(sent).toMatchObject({ messageReference: 7, via: 'pdu' });
+    expect(sent).toEqual({ messageReference: 7 });
   });
 
   it('11: a storage-full URC triggers a sweep, and the message the network re-delivers is read', async () => {
@@ -140,11 +147,13 @@ describe('SmsService on shared transcripts', () => {
   it('16: a status report announced by +CDSI "SR" is read from SR, marks the send delivered, and is deleted', async () => {
     const r = new TranscriptResponder('16-telit-delivery-report-cdsi.at');
     const sms = service(r, 'text', { statusReports: true });
-    const delivered = firstValueFrom(sms.outbox$.pipe(take(3), toArray()));
-    const sent = await sms.send('test', { to: '+15551230000' });
-    expect(sent.messageReference).toBe(42);
-    expect((await delivered).map((s) => s.status)).toEqual(['queued', 'sent', 'delivered']);
+    const journal = BridgeStore.open(':memory:');
+    const { outcome, row, sender } = await sendDurably(sms, 'test', { to: '+15551230000', via: 'cmgs', journal });
+    sender.start();
+    expect(outcome).toEqual({ kind: 'sent', messageReference: 42 });
+    await until(() => journal.getOutbound(row.id)?.status === 'delivered');
     await until(() => r.written.includes('AT+CMGD=0\r'));
+    sender.stop();
     expect(r.written).toContain('AT+CPMS="SR"\r');
     expect(r.written[0]).toBe('AT+CMGS="+15551230000"\r');
   });
@@ -152,13 +161,13 @@ describe('SmsService on shared transcripts', () => {
   it('17: the Quectel +CDSI "SM" quirk reads an empty slot and deletes nothing; +CDS then delivers', async () => {
     const r = new TranscriptResponder('17-quectel-ec25-cdsi-sm-quirk.at');
     const sms = service(r, 'text', { statusReports: true });
-    const statuses: string[] = [];
-    sms.outbox$.subscribe((s) => statuses.push(`${s.messageReference}:${s.status}`));
+    const reports: string[] = [];
+    sms.statusReports$.subscribe((s) => reports.push(`${s.messageReference}:${s.delivered ? 'delivered' : 'not'}`));
     await sms.send('test', { to: '+15551230000' }); // mr 78, then +CDSI "SM",0
     await until(() => r.written.includes('AT+CMGR=0\r'));
     await sms.send('test', { to: '+15551230000' }); // mr 79, then +CDS
-    await until(() => statuses.includes('79:delivered'));
-    expect(statuses).not.toContain('78:delivered');
+    await until(() => reports.includes('79:delivered'));
+    expect(reports).not.toContain('78:delivered');
     expect(r.written.some((w) => w.startsWith('AT+CMGD'))).toBe(false);
   });
 
@@ -195,8 +204,7 @@ describe('SmsService refuses bad input before it reaches the modem', () => {
 
   it('sends text that text mode would mangle (extension characters) as a PDU and returns to text mode', async () => {
     const r = new TranscriptResponder('04-quectel-send-text-to-000.at');
-    const sent = await service(r, 'text').send('{"ok":1}');
-    expect(sent.via).toBe('pdu');
+    await service(r, 'text').send('{"ok":1}');
     expect(r.written[0]).toBe('AT+CMGF=0\r');
     expect(r.written[1]).toMatch(/^AT\+CMGS=\d+\r$/);
     expect(r.written[2]).not.toContain('\x1b');
@@ -215,18 +223,19 @@ describe('SmsService refuses bad input before it reaches the modem', () => {
   });
 });
 
-describe('SmsService sending through storage', () => {
-  it('stores the reply (AT+CMGW), reports the index, then sends it from storage (AT+CMSS)', async () => {
+describe('SmsService sending through storage (with the durable sender)', () => {
+  it('stores the reply (AT+CMGW), journals the index, then sends it from storage (AT+CMSS) and frees the slot', async () => {
     const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
       'AT+CMGW="000"\r': '\r\n> ',
       'pong\x1a': '\r\n+CMGW: 7\r\n\r\nOK\r\n',
       'AT+CMSS=7\r': '\r\n+CMSS: 21\r\n\r\nOK\r\n',
+      'AT+CMGD=7\r': '\r\nOK\r\n',
     });
-    const stored: number[] = [];
-    const sent = await service(r, 'text').send('pong', { viaStorage: { onStored: (i) => stored.push(i) } });
-    expect(stored).toEqual([7]);
-    expect(sent.messageReference).toBe(21);
-    expect(r.written).toEqual(['AT+CMGW="000"\r', 'pong\x1a', 'AT+CMSS=7\r']);
+    const { outcome, row } = await sendDurably(service(r, 'text'), 'pong');
+    expect(outcome).toEqual({ kind: 'sent', messageReference: 21, storedIndex: 7 });
+    expect(row).toMatchObject({ status: 'sent', storedIndex: 7, messageReference: 21 });
+    expect(r.written.slice(0, 3)).toEqual(['AT+CMGW="000"\r', 'pong\x1a', 'AT+CMSS=7\r']);
+    await until(() => r.written.includes('AT+CMGD=7\r'));
   });
 
   it('sends directly when the storage is full (+CMS ERROR 322) instead of holding the reply back', async () => {
@@ -234,20 +243,35 @@ describe('SmsService sending through storage', () => {
       'AT+CMGW="000"\r': '\r\n> ',
       'pong\x1a': ['\r\n+CMS ERROR: 322\r\n', '\r\n+CMGS: 13\r\n\r\nOK\r\n'],
     });
-    const stored: number[] = [];
-    const sent = await service(r, 'text').send('pong', { viaStorage: { onStored: (i) => stored.push(i) } });
-    expect(stored).toEqual([]);
-    expect(sent.messageReference).toBe(13);
+    const { outcome, row } = await sendDurably(service(r, 'text'), 'pong');
+    expect(outcome).toEqual({ kind: 'sent', messageReference: 13 });
+    expect(row.storedIndex).toBeNull();
     expect(r.written).toEqual(['AT+CMGW="000"\r', 'pong\x1a', 'AT+CMGS="000"\r', 'pong\x1a']);
   });
 
   it('sends directly when the modem cannot store messages for sending (+CMS ERROR 303, plain ERROR)', async () => {
     for (const refusal of ['\r\n+CMS ERROR: 303\r\n', '\r\nERROR\r\n']) {
       const r = new TranscriptResponder('04-quectel-send-text-to-000.at', { 'AT+CMGW="000"\r': refusal });
-      const sent = await service(r, 'text').send('pong', { viaStorage: { onStored: () => undefined } });
-      expect(sent.messageReference).toBe(13);
+      const { outcome } = await sendDurably(service(r, 'text'), 'pong');
+      expect(outcome).toEqual({ kind: 'sent', messageReference: 13 });
       expect(r.written).toEqual(['AT+CMGW="000"\r', 'AT+CMGS="000"\r', 'pong\x1a']);
     }
+  });
+
+  it('deletes waiting for the home storage ride on the AT+CMGW line', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
+      'AT+CMGD=3;+CMGW="000"\r': '\r\n> ',
+      'pong\x1a': '\r\n+CMGW: 4\r\n\r\nOK\r\n',
+      'AT+CMSS=4\r': '\r\n+CMSS: 22\r\n\r\nOK\r\n',
+    });
+    const sms = service(r, 'text');
+    r.modem.ready({ storage: 'SM', needsAck: false });
+    await until(() => r.written.includes('AT+CMGL="ALL"\r'));
+    const freed = sms.free(3);
+    const { outcome } = await sendDurably(sms, 'pong');
+    await freed;
+    expect(outcome).toEqual({ kind: 'sent', messageReference: 22, storedIndex: 4 });
+    expect(r.written.filter((w) => w.includes('CMGD'))).toEqual(['AT+CMGD=3;+CMGW="000"\r']);
   });
 
   it('reads a stored reply slot as sent, unsent or missing', async () => {
@@ -258,7 +282,6 @@ describe('SmsService sending through storage', () => {
       'AT+CMGR=4\r': '\r\n+CMS ERROR: 321\r\n',
     });
     const sms = service(r, 'text');
-    expect(await Promise.all([1, 2, 3, 4].map((i) => sms.storedState(i)))).toEqual(['sent', 'unsent', 'missing', 'missing']);
+    expect(await Promise.all([1, 2, 3, 4].map((i) => sms.slotState(i)))).toEqual(['sent', 'unsent', 'missing', 'missing']);
   });
 });
-

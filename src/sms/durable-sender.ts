@@ -1,0 +1,317 @@
+import { Observable, Subject, Subscription } from 'rxjs';
+import { backoff } from '../modem/retry.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { StoredCopy } from './inbox.js';
+import type { PreparedSms, StoredState } from './outbox.js';
+import type { JournaledReply, ReplyJournal, ReplyStatus } from './reply-journal.js';
+import { judgeSendFailure, storageRefused, type SendOutcome } from './send-outcome.js';
+import type { StatusReportRecord } from './types.js';
+
+/** The outbound operations the durable sender strings together (SmsService provides them). */
+export interface ReplyModem {
+  /** SUBMITs a sweep found in storage: copies a failed delete or a crash left behind. */
+  readonly storedCopies$: Observable<StoredCopy>;
+  readonly statusReports$: Observable<StatusReportRecord>;
+  prepare(text: string, to: string): PreparedSms;
+  write(sms: PreparedSms): Promise<number>;
+  sendStored(index: number): Promise<number>;
+  sendDirect(sms: PreparedSms): Promise<number>;
+  slotState(index: number): Promise<StoredState>;
+  free(index: number): Promise<void>;
+}
+
+export interface DurableSenderOptions<R extends JournaledReply> {
+  modem: ReplyModem;
+  journal: ReplyJournal<R>;
+  /**
+   * `storage` (default): AT+CMGW, journal the index, AT+CMSS, journal the reference, free the
+   * slot. A restart reads STO SENT / STO UNSENT instead of guessing: exactly once.
+   * `cmgs`: one AT+CMGS; a crash between the modem's answer and the journal resends the reply.
+   */
+  via?: 'storage' | 'cmgs';
+  log?: Logger;
+  /** How often the journal is looked at for replies other processes queued (`smsbridge send`); default 5 s. */
+  pollMs?: number;
+  /** Wait before retry n of a reply that did not go: doubling from 1 s to 60 s by default. */
+  retryDelayMs?: (failures: number) => number;
+  now?: () => number;
+}
+
+export interface ReplyEvent<R> {
+  reply: R;
+  status: ReplyStatus;
+}
+
+/**
+ * The one place that knows how a reply reaches the network exactly once:
+ *
+ *   journal `sending` → AT+CMGW → journal the index → AT+CMSS → journal `sent` + reference → free the slot
+ *
+ * After a crash or an unknown outcome, the slot's `<stat>` decides: STO SENT is recorded as sent,
+ * STO UNSENT is sent from storage, an empty slot means it never got that far. Each attempt ends in
+ * a typed outcome (send-outcome.ts) that is journaled; replies that did not go are retried here,
+ * with a doubling delay, and nowhere else.
+ */
+export class DurableSender<R extends JournaledReply> {
+  readonly #options: DurableSenderOptions<R>;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #events = new Subject<ReplyEvent<R>>();
+  readonly #subscription = new Subscription();
+  /** Replies that failed to go, by id: how often, and not before when to try again. */
+  readonly #retries = new Map<number, { failures: number; notBefore: number }>();
+  /** Slots whose copy is being freed: two sweeps may list it before the first delete ran. */
+  readonly #freeing = new Set<number>();
+  #draining?: Promise<void>;
+  #drainAgain = false;
+  #poll?: NodeJS.Timeout;
+  #wake?: NodeJS.Timeout;
+  #stopped = false;
+
+  readonly events$: Observable<ReplyEvent<R>> = this.#events.asObservable();
+
+  constructor(options: DurableSenderOptions<R>) {
+    this.#options = options;
+    this.#log = options.log ?? silentLogger;
+    this.#now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    const { modem, journal } = this.#options;
+    this.#subscription.add(modem.storedCopies$.subscribe((copy) => this.#onStoredCopy(copy)));
+    this.#subscription.add(modem.statusReports$.subscribe((report) => this.#onStatusReport(report)));
+    const uncertain = journal.pendingOutbound().sending.length;
+    if (uncertain > 0) this.#log.warn({ count: uncertain }, 'replies whose send result never came: checking their slots or sending them again');
+    this.#poll = setInterval(() => void this.drain(), this.#options.pollMs ?? 5_000);
+    this.#poll.unref?.();
+    void this.drain();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearInterval(this.#poll);
+    clearTimeout(this.#wake);
+    this.#subscription.unsubscribe();
+    this.#events.complete();
+  }
+
+  /** Sends every pending reply that is due; one drain at a time, again if asked meanwhile. */
+  drain(): Promise<void> {
+    if (this.#draining) {
+      this.#drainAgain = true;
+      return this.#draining;
+    }
+    this.#draining = (async () => {
+      do {
+        this.#drainAgain = false;
+        await this.#drainOnce().catch((error: unknown) => {
+          if (!this.#stopped) this.#log.error({ error: (error as Error).message }, 'sending replies failed; retrying later');
+        });
+      } while (this.#drainAgain && !this.#stopped);
+    })().finally(() => {
+      this.#draining = undefined;
+      // A drain asked for between the loop's last check and here must not be lost.
+      if (this.#drainAgain && !this.#stopped) void this.drain();
+    });
+    return this.#draining;
+  }
+
+  /** One attempt for one reply, journaled step by step. Exposed for tests and `smsbridge send`-like callers. */
+  async attempt(reply: R): Promise<SendOutcome> {
+    const outcome = await this.#attempt(reply);
+    this.#record(reply, outcome);
+    return outcome;
+  }
+
+  async #drainOnce(): Promise<void> {
+    const { queued, sending } = this.#options.journal.pendingOutbound();
+    for (const reply of [...sending, ...queued].sort((a, b) => a.id - b.id)) {
+      if (this.#stopped) return;
+      const retry = this.#retries.get(reply.id);
+      if (retry && retry.notBefore > this.#now()) continue;
+      const outcome = await this.attempt(reply);
+      // Stopping closes the session under a send in flight: the row stays `sending` for the next run.
+      if (this.#stopped) return;
+      // The modem is unhappy: the rest waits for the next retry.
+      if (outcome.kind === 'not-sent' || outcome.kind === 'unknown' || (outcome.kind === 'refused' && !outcome.final)) return;
+    }
+  }
+
+  async #attempt(reply: R): Promise<SendOutcome> {
+    const { modem, journal } = this.#options;
+    const stored = reply.status === 'sending' ? reply.storedIndex : null;
+    if (stored !== null) {
+      // An earlier attempt stored it and its end is unknown: the slot says whether it went out.
+      let state: StoredState;
+      try {
+        state = await modem.slotState(stored);
+      } catch (error) {
+        return this.#unresolved(judgeSendFailure('read-slot', error));
+      }
+      if (state === 'sent') {
+        this.#log.info({ id: reply.id, index: stored }, 'a stored reply was sent before we lost track: not sending it again');
+        return { kind: 'sent', storedIndex: stored };
+      }
+      if (state === 'unsent') {
+        journal.markSending(reply.id);
+        try {
+          return { kind: 'sent', messageReference: await modem.sendStored(stored), storedIndex: stored };
+        } catch (error) {
+          return judgeSendFailure('send-stored', error);
+        }
+      }
+    }
+    let sms: PreparedSms;
+    try {
+      sms = modem.prepare(reply.text, reply.to);
+    } catch (error) {
+      return judgeSendFailure('write', error);
+    }
+    // Journal before sending: if we die before the modem answers, the row says `sending`.
+    journal.markSending(reply.id);
+    if ((this.#options.via ?? 'storage') === 'storage') {
+      let index: number | undefined;
+      try {
+        index = await modem.write(sms);
+      } catch (error) {
+        // A full or missing storage must not hold the reply back: it goes without a copy this once.
+        if (!storageRefused(error)) return judgeSendFailure('write', error);
+        this.#log.warn({ id: reply.id, error: (error as Error).message }, 'could not store the reply: sending it without storing it first');
+      }
+      if (index !== undefined) {
+        journal.markStored(reply.id, index);
+        try {
+          return { kind: 'sent', messageReference: await modem.sendStored(index), storedIndex: index };
+        } catch (error) {
+          return judgeSendFailure('send-stored', error);
+        }
+      }
+    }
+    try {
+      return { kind: 'sent', messageReference: await modem.sendDirect(sms) };
+    } catch (error) {
+      return judgeSendFailure('send-direct', error);
+    }
+  }
+
+  /** A slot that could not be read leaves the reply `sending`: nothing is known yet. */
+  #unresolved(outcome: SendOutcome): SendOutcome {
+    return outcome.kind === 'not-sent' ? { kind: 'unknown', message: outcome.message } : outcome;
+  }
+
+  #record(reply: R, outcome: SendOutcome): void {
+    const { journal } = this.#options;
+    if (this.#stopped && outcome.kind !== 'sent') return; // a closing session's errors say nothing about the reply
+    try {
+      switch (outcome.kind) {
+        case 'sent': {
+          this.#retries.delete(reply.id);
+          const updated = journal.markSent(reply.id, {
+            ...(outcome.messageReference === undefined ? {} : { messageReference: outcome.messageReference }),
+            ...(outcome.storedIndex === undefined ? {} : { storedIndex: outcome.storedIndex }),
+          });
+          this.#events.next({ reply: updated, status: 'sent' });
+          // Free the slot: a full storage silences +CMTI on some modems (docs/modem-behaviour.md §4).
+          if (outcome.storedIndex !== undefined) this.#free(outcome.storedIndex);
+          return;
+        }
+        case 'refused':
+          if (outcome.final) {
+            this.#retries.delete(reply.id);
+            this.#freeOrphan(reply.id);
+            const failure = { message: outcome.message, ...(outcome.code === undefined ? {} : { code: outcome.code }) };
+            const updated = journal.markFailed(reply.id, failure);
+            this.#events.next({ reply: updated, status: 'failed' });
+            this.#log.error({ id: reply.id, error: outcome.message }, 'reply failed for good');
+            return;
+          }
+          this.#notSent(reply, outcome.message, outcome.code);
+          return;
+        case 'not-sent':
+          this.#notSent(reply, outcome.message);
+          return;
+        case 'unknown':
+          // Unplug, reboot, no answer after the body: it may have gone. Stays `sending`.
+          this.#log.warn({ id: reply.id, error: outcome.message }, 'reply fate unknown; will check its slot or send again');
+          this.#scheduleRetry(reply.id);
+      }
+    } catch (error) {
+      this.#log.error({ id: reply.id, error: (error as Error).message }, 'cannot journal what became of a reply');
+    }
+  }
+
+  #notSent(reply: R, message: string, code?: number): void {
+    const row = this.#options.journal.getOutbound(reply.id);
+    if (row?.status === 'sending') {
+      this.#freeOrphan(reply.id);
+      this.#options.journal.markNotSent(reply.id, { message, ...(code === undefined ? {} : { code }) });
+    }
+    this.#log.warn({ id: reply.id, error: message }, 'reply not sent; will retry');
+    this.#scheduleRetry(reply.id);
+  }
+
+  /** A copy this reply left in storage without going out: the next attempt writes a new one. */
+  #freeOrphan(id: number): void {
+    const row = this.#options.journal.getOutbound(id);
+    if (row?.status === 'sending' && row.storedIndex !== null) this.#free(row.storedIndex);
+  }
+
+  #scheduleRetry(id: number): void {
+    const failures = (this.#retries.get(id)?.failures ?? 0) + 1;
+    const delay = (this.#options.retryDelayMs ?? backoff(1_000, 60_000))(failures);
+    this.#retries.set(id, { failures, notBefore: this.#now() + delay });
+    if (this.#stopped) return;
+    clearTimeout(this.#wake);
+    const earliest = Math.min(...[...this.#retries.values()].map((r) => r.notBefore));
+    this.#wake = setTimeout(() => void this.drain(), Math.max(0, earliest - this.#now()));
+    this.#wake.unref?.();
+  }
+
+  /**
+   * A reply's copy a sweep found in storage. Slots are reused, so the journal decides:
+   * - the newest reply journaled at that slot is still `sending`: the drain resolves it (leave it);
+   * - `STO SENT`, and that newest reply is this very text and recorded as sent: the delete after the
+   *   send failed (a reboot under it) or a crash came first: free it;
+   * - `STO UNSENT`, no `sending` reply owns the slot, and the text is one of our replies: a crash
+   *   came between AT+CMGW and the journal, the reply went out another way: free it.
+   * Anything else (another program's message) is left alone.
+   */
+  #onStoredCopy(copy: StoredCopy): void {
+    // A second delete queued behind the first would hit whatever the network stored there meanwhile.
+    if (this.#freeing.has(copy.index)) return;
+    const { journal } = this.#options;
+    const row = journal.newestOutboundByStoredIndex(copy.index);
+    if (row?.status === 'sending') return; // the drain reads this slot's <stat> and decides
+    const ours = copy.sent
+      ? row !== undefined && (row.status === 'sent' || row.status === 'delivered') && row.text === copy.text
+      : journal.isOutboundText(copy.text);
+    if (!ours) return;
+    this.#log.info({ id: row?.id, index: copy.index, sent: copy.sent }, 'freeing the slot of a reply copy left in storage');
+    this.#free(copy.index);
+  }
+
+  /** Deletes a copy once; a failure leaves it for the next sweep to find (onStoredCopy). */
+  #free(index: number): void {
+    if (this.#freeing.has(index)) return;
+    this.#freeing.add(index);
+    this.#options.modem
+      .free(index)
+      .catch((error: unknown) => this.#log.debug({ error: (error as Error).message, index }, 'could not free a reply slot yet'))
+      .finally(() => this.#freeing.delete(index));
+  }
+
+  /** Matches a status report to the reply it is about (3GPP TS 23.040 §9.2.3.15). */
+  #onStatusReport(report: StatusReportRecord): void {
+    if (report.pending) return; // the SMSC is still trying: another report follows
+    const { journal } = this.#options;
+    try {
+      const at = report.dischargeTime;
+      const updated = report.delivered
+        ? journal.markDelivered(report.messageReference, at)
+        : journal.markDeliveryFailed(report.messageReference, { at, code: report.st, message: `TP-Status 0x${report.st.toString(16)}` });
+      if (!updated) this.#log.debug({ mr: report.messageReference, st: report.st }, 'status report for a message we do not know');
+    } catch (error) {
+      this.#log.warn({ error: (error as Error).message }, 'cannot record a delivery report');
+    }
+  }
+}
