@@ -16,9 +16,17 @@ export type { IncomingSms, OutboxEntry } from './modem-core.js';
 export interface VirtualModemOptions {
   /** Vendor profile (default `generic`). */
   profile?: ProfileName;
-  /** Delay before every answer, in ms (default 0: answers are written synchronously). */
+  /**
+   * Delay before every answer, in ms (default 0: answers are written synchronously): after each
+   * command line, and after each body ended by Ctrl-Z behind a `> ` prompt (+CMGS/+CMGW), which
+   * is an exchange of its own (see `stats.lines` and `stats.bodies`).
+   */
   latencyMs?: number;
-  /** Extra delay between Ctrl-Z and the +CMGS/+CMSS result (default 0; real modems take seconds). */
+  /**
+   * How long a send takes, from the end of its line (+CMSS) or body (+CMGS) to its result
+   * (default 0; real modems take seconds). Not added to the latency: a send's result comes after
+   * the larger of the two, so a send still costs one exchange when both are equal.
+   */
   sendLatencyMs?: number;
   /** Per-command latency by name (`+CMGL`, `+COPS`, `I`), overriding `latencyMs`. */
   commandLatencyMs?: Record<string, number>;
@@ -107,6 +115,8 @@ export class VirtualModem {
   #line = '';
   #body = '';
   #prompt: ((body: string) => Outcome) | undefined;
+  /** The command line that opened the prompt: its body costs that line's latency. */
+  #promptLine = '';
   #queue: string[] = [];
   #busy = false;
   #epoch = 0;
@@ -351,16 +361,29 @@ export class VirtualModem {
       this.#body = '';
       this.#busy = true;
       if (byte === ESC) this.#finish([{ final: 'OK' }], 0);
-      else {
-        const outcome = handler(body);
-        this.#finish([outcome], 'prompt' in outcome || !outcome.slow ? 0 : (this.#options.sendLatencyMs ?? 0));
-      }
+      else this.#payload(handler, body);
       return;
     }
     // A host ending its command line with CR LF (PICO does) must not start the body with LF.
     if (byte === LF && this.#body === '') return;
     this.#body += String.fromCharCode(byte);
     if (byte === CR) this.#write('\r\n> ');
+  }
+
+  /**
+   * A body ended by Ctrl-Z is answered after the same latency as a command line (27.005 §3.5.1:
+   * the TA only then sends or stores it). A send's result waits for the rest of sendLatencyMs
+   * after that, so a reset in between loses the answer of a send that did go out.
+   */
+  #payload(handler: (body: string) => Outcome, body: string): void {
+    const latency = this.#latencyFor(this.#promptLine);
+    const run = () => {
+      const outcome = handler(body);
+      const slow = !('prompt' in outcome) && outcome.slow === true;
+      this.#finish([outcome], slow ? Math.max(0, (this.#options.sendLatencyMs ?? 0) - latency) : 0);
+    };
+    if (latency > 0) this.#schedule(run, latency, true);
+    else run();
   }
 
   #pump(): void {
@@ -377,7 +400,7 @@ export class VirtualModem {
       if (result === undefined) {
         this.#busy = false;
         this.#pump();
-      } else this.#respond(result.outcomes);
+      } else this.#respond(line, result.outcomes, delay);
     };
     if (delay > 0) this.#schedule(run, delay, true);
     else run();
@@ -389,11 +412,12 @@ export class VirtualModem {
   }
 
   /** Writes the answer of a command line, or opens the prompt. */
-  #respond(outcomes: Outcome[]): void {
+  #respond(line: string, outcomes: Outcome[], waited: number): void {
     const last = outcomes[outcomes.length - 1];
     if (last && 'prompt' in last) {
       // Open the prompt before writing it: a host may answer with the body synchronously.
       this.#prompt = last.prompt;
+      this.#promptLine = line;
       this.#busy = false;
       this.#write(infoBlocks(outcomes.slice(0, -1)));
       this.#write('\r\n> ');
@@ -401,7 +425,9 @@ export class VirtualModem {
       this.#settle();
       return;
     }
-    this.#finish(outcomes, 0);
+    // AT+CMSS sends from storage: its result comes sendLatencyMs after the line, latency included.
+    const slow = outcomes.some((o) => !('prompt' in o) && o.slow === true);
+    this.#finish(outcomes, slow ? Math.max(0, (this.#options.sendLatencyMs ?? 0) - waited) : 0);
   }
 
   #finish(outcomes: Outcome[], delay: number): void {
