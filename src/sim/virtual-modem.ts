@@ -7,7 +7,7 @@
 import { Duplex } from 'node:stream';
 import { Subject, type Observable } from 'rxjs';
 import { registrationLine } from './commands-general.js';
-import { ModemCore, type IncomingSms, type Outcome, type OutboxEntry } from './modem-core.js';
+import { ModemCore, type CoreCounters, type IncomingSms, type Outcome, type OutboxEntry } from './modem-core.js';
 import { getProfile, type Profile, type ProfileName } from './profiles.js';
 import { STAT_TEXT } from './sms-storage.js';
 
@@ -40,8 +40,19 @@ export interface VirtualModemOptions {
   firstMessageReference?: number;
   /** Delay before a requested status report arrives (default 0). */
   statusReportDelayMs?: number;
-  /** Delay before held messages are re-delivered once storage frees (default 0). */
+  /**
+   * Delay before the network delivers a message again (default 0): one held while storage was
+   * full, once space frees; one whose +CMT/+CDS got no AT+CNMA in time, AT+CNMA=2 (RP-ERROR),
+   * or was lost to a reset while unacknowledged.
+   */
   redeliveryDelayMs?: number;
+  /**
+   * With AT+CSMS=1: how long the network waits for AT+CNMA after a +CMT/+CDS before it takes
+   * an RP-ERROR, and the modem sets CNMI <mt> and <ds> to 0 (27.005 §3.4.4). Default: the
+   * profile's `cnmaTimeoutMs` where its manual states one (Telit 17 s), else 15 000 ms, inside
+   * 3GPP TS 24.011 §10's 12–20 s for TR2M.
+   */
+  cnmaTimeoutMs?: number;
   /** Delay between a reboot/replug and the boot URCs; the modem ignores input until then (default 0). */
   bootDelayMs?: number;
   /**
@@ -70,12 +81,8 @@ export interface StoredMessage {
   pdu: string;
 }
 
-export interface ModemStats {
+export interface ModemStats extends CoreCounters {
   commands: Record<string, number>;
-  sends: number;
-  deliveries: number;
-  held: number;
-  statusReports: number;
   bytesIn: number;
   bytesOut: number;
   connections: number;
@@ -85,6 +92,9 @@ export interface ModemStats {
 }
 
 export type FailResult = string | { cms: number } | { cme: number };
+
+/** The network's wait for an RP-ACK when no manual states it: inside TR2M's 12–20 s (3GPP TS 24.011 §10). */
+export const DEFAULT_CNMA_TIMEOUT_MS = 15_000;
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -142,6 +152,7 @@ export class VirtualModem {
         firstMessageReference: options.firstMessageReference ?? 1,
         statusReportDelayMs: options.statusReportDelayMs ?? 0,
         redeliveryDelayMs: options.redeliveryDelayMs ?? 0,
+        cnmaTimeoutMs: options.cnmaTimeoutMs ?? this.profile.cnmaTimeoutMs ?? DEFAULT_CNMA_TIMEOUT_MS,
         registration: options.registration ?? 5,
         operator: options.operator ?? 'vodafone UK',
         rssi: options.rssi ?? 20,
@@ -521,7 +532,7 @@ export class VirtualModem {
   }
 
   // ---- timers and idleness -------------------------------------------------------------
-  #schedule(fn: () => void, ms: number, guarded = false): void {
+  #schedule(fn: () => void, ms: number, guarded = false): () => void {
     const epoch = this.#epoch;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -529,6 +540,11 @@ export class VirtualModem {
       this.#settle();
     }, ms);
     this.#timers.add(timer);
+    return () => {
+      if (!this.#timers.delete(timer)) return;
+      clearTimeout(timer);
+      this.#settle();
+    };
   }
 
   #isIdle(): boolean {
