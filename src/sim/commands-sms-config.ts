@@ -62,12 +62,13 @@ const csmp: Handler = (cmd, core) => {
   return core.ok();
 };
 
-/** AT+CSMS (27.005 §3.2.1): service 1 makes +CMT/+CDS need +CNMA. */
+/** AT+CSMS (27.005 §3.2.1): service 1 makes +CMT/+CDS need +CNMA; the profile says which services exist. */
 const csms: Handler = (cmd, core) => {
+  const services = core.profile.csmsServices;
   if (cmd.op === 'read') return core.ok([`+CSMS: ${core.settings.csms},1,1,1`]);
-  if (cmd.op === 'test') return core.ok(['+CSMS: (0,1)']);
+  if (cmd.op === 'test') return core.ok([`+CSMS: (${services.join(',')})`]);
   const [service] = splitParams(cmd.args).map(intParam);
-  if (service !== 0 && service !== 1) return core.cms(303);
+  if ((service !== 0 && service !== 1) || !services.includes(service)) return core.cms(303);
   core.settings.csms = service;
   return core.ok(['+CSMS: 1,1,1']);
 };
@@ -86,11 +87,34 @@ const cnmi: Handler = (cmd, core) => {
   return core.ok();
 };
 
-/** AT+CNMA (27.005 §3.4.4): only meaningful after +CMT with AT+CSMS=1. */
+/**
+ * AT+CNMA acknowledges the +CMT/+CDS the TA waits for; +CMS ERROR: 340 when none is (27.005
+ * §3.4.4). Text mode: the bare command, an RP-ACK, and `=?` answers OK. PDU mode (§4.6):
+ * AT+CNMA[=<n>[,<length>]] with <n> from the profile's list (0 as text mode, 1 RP-ACK, 2 RP-ERROR),
+ * and with <length> > 0 an acknowledgement TPDU after a `> ` prompt (ESC sends nothing).
+ * Errors the standard leaves open: text-mode <n> other than 0 → 302 (Quectel: "accepted only in
+ * PDU mode"), an unlisted <n> or bad length → 304.
+ */
 const cnma: Handler = (cmd, core) => {
-  if (cmd.op === 'test') return core.ok();
+  const pdu = core.settings.cmgf === 0;
+  if (cmd.op === 'test') return pdu ? core.ok([`+CNMA: (${core.profile.cnmaModes.join(',')})`]) : core.ok();
+  if (cmd.op === 'read') return core.error();
+  const [nParam, lengthParam] = splitParams(cmd.args);
+  const n = cmd.op === 'exec' ? 0 : (intParam(nParam) ?? 0);
+  const length = intParam(lengthParam) ?? 0;
+  if (!pdu && n !== 0) return core.cms(302);
+  if (pdu && cmd.op === 'set' && (!core.profile.cnmaModes.includes(n) || !(length >= 0 && length <= 164))) return core.cms(304);
   if (!core.cnmaPending) return core.cms(340);
-  core.cnmaPending = false;
+  const positive = n !== 2;
+  if (length > 0)
+    return {
+      prompt: () => {
+        if (!core.cnmaPending) return core.cms(340);
+        core.acknowledge(positive);
+        return core.ok();
+      },
+    };
+  core.acknowledge(positive);
   return core.ok();
 };
 

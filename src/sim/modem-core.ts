@@ -44,10 +44,33 @@ export interface IncomingSms {
 
 export interface CoreHooks {
   urc(lines: string[]): void;
-  schedule(fn: () => void, ms: number): void;
+  /** Runs fn after ms; the function returned cancels it. */
+  schedule(fn: () => void, ms: number): () => void;
   sent(entry: OutboxEntry): void;
   /** AT+CFUN=1,1 and friends: the wired modem restarts after answering. */
   restart(): void;
+}
+
+/** What the network delivered and the TA must have acknowledged: an SMS-DELIVER or a status report. */
+type AckItem = { kind: 'deliver'; sms: StoredDeliver } | { kind: 'status'; report: StoredStatusReport };
+
+export interface CoreCounters {
+  sends: number;
+  /** Messages the network got an RP-ACK for: stored, or pushed and acknowledged (at once with AT+CSMS=0). */
+  deliveries: number;
+  held: number;
+  statusReports: number;
+  /** +CMT / +CDS written (or buffered) for the TE, redeliveries included. */
+  cmtPushed: number;
+  cdsPushed: number;
+  /** AT+CNMA that acknowledged a +CMT/+CDS (RP-ACK). */
+  acknowledged: number;
+  /** AT+CNMA=2 (PDU mode): RP-ERROR, the network delivers again. */
+  rejected: number;
+  /** +CMT/+CDS with no AT+CNMA within cnmaTimeoutMs: RP-ERROR, CNMI <mt>/<ds> set to 0. */
+  ackTimeouts: number;
+  /** Messages the network delivered again after an RP-ERROR or a missing RP-ACK (timeout, reset). */
+  redeliveries: number;
 }
 
 export interface CoreOptions {
@@ -57,8 +80,10 @@ export interface CoreOptions {
   firstMessageReference: number;
   /** Delay before a requested status report comes back from the network. */
   statusReportDelayMs: number;
-  /** Delay before the network re-delivers a held message once storage frees. */
+  /** Delay before the network re-delivers a message: held while storage was full, or refused with RP-ERROR. */
   redeliveryDelayMs: number;
+  /** How long the network waits for the RP-ACK of a +CMT/+CDS that wants AT+CNMA (27.005 §3.4.4). */
+  cnmaTimeoutMs: number;
   registration: number;
   operator: string;
   rssi: number;
@@ -90,14 +115,16 @@ export class ModemCore {
   simBusyCommands = 0;
   /** Between boot and the SMS-ready marker: SMS commands answer the profile's "not ready" error. */
   smsNotReady = false;
-  /** A +CMT awaiting +CNMA (only with AT+CSMS=1, 27.005 §3.4.4). */
-  cnmaPending = false;
   readonly failures: { pattern: RegExp | string; result: string | { cms: number } | { cme: number } }[] = [];
   #nextMr: number;
   #held: StoredDeliver[] = [];
   #lastDelivered: StoredDeliver | undefined;
   #urcBuffer: string[][] = [];
-  #counters = { sends: 0, deliveries: 0, held: 0, statusReports: 0 };
+  #counters = { sends: 0, deliveries: 0, held: 0, statusReports: 0, cmtPushed: 0, cdsPushed: 0, acknowledged: 0, rejected: 0, ackTimeouts: 0, redeliveries: 0 };
+  /** The +CMT/+CDS whose AT+CNMA the TA waits for, and how to stop its network timeout. */
+  #awaiting: { item: AckItem; cancel: () => void } | undefined;
+  /** Later arrivals that would be +CMT/+CDS too: the TA sends none before the ack (27.005 §3.4.4). */
+  #ackQueue: AckItem[] = [];
 
   constructor(
     readonly profile: Profile,
@@ -118,8 +145,13 @@ export class ModemCore {
     return this.pinLocked ? 'SIM PIN' : 'READY';
   }
 
-  get counters(): Readonly<{ sends: number; deliveries: number; held: number; statusReports: number }> {
+  get counters(): Readonly<CoreCounters> {
     return { ...this.#counters, held: this.#held.length };
+  }
+
+  /** A +CMT/+CDS is awaiting AT+CNMA (only with AT+CSMS=1, 27.005 §3.4.4). */
+  get cnmaPending(): boolean {
+    return this.#awaiting !== undefined;
   }
 
   // ---- results -------------------------------------------------------------------------
@@ -201,17 +233,94 @@ export class ModemCore {
     return 'cms' in result ? this.cms(result.cms) : this.cme(result.cme);
   }
 
-  /** ATZ / AT&F / reboot: volatile settings back to the profile's defaults. */
+  /**
+   * ATZ / AT&F / reboot: volatile settings back to the profile's defaults. An ack the TA waits
+   * for is a network transaction, not a setting: it still times out (or is acknowledged).
+   */
   resetSettings(): void {
     this.settings = defaultSettings(this.profile);
     this.#urcBuffer = [];
-    this.cnmaPending = false;
   }
 
-  /** Power cycle: settings reset, PIN locks again, stored messages stay. */
+  /**
+   * Power cycle: settings reset, PIN locks again, stored messages stay. A +CMT/+CDS nobody
+   * acknowledged never got its RP-ACK, so the network delivers it again later (27.005 §3.4.4,
+   * 24.011 §10 TR2M), as it does the ones it had not sent yet.
+   */
   powerCycle(): void {
+    const lost = [...(this.#awaiting ? [this.#awaiting.item] : []), ...this.#ackQueue];
+    this.#awaiting?.cancel();
+    this.#awaiting = undefined;
+    this.#ackQueue = [];
     this.resetSettings();
     this.pinLocked = this.options.pin !== undefined;
+    if (lost.length > 0) this.#redeliver(lost);
+  }
+
+  // ---- +CNMA (27.005 §3.4.4 text mode, §4.6 PDU mode) ------------------------------------
+  /**
+   * AT+CNMA: RP-ACK (positive) ends the transaction; RP-ERROR (AT+CNMA=2 in PDU mode) makes the
+   * network deliver the message again after redeliveryDelayMs, routing unchanged. The next
+   * queued +CMT/+CDS follows after the answer.
+   */
+  acknowledge(positive: boolean): void {
+    const awaited = this.#awaiting;
+    if (!awaited) return;
+    this.#awaiting = undefined;
+    awaited.cancel();
+    if (positive) {
+      this.#counters.acknowledged++;
+      if (awaited.item.kind === 'deliver') this.#counters.deliveries++;
+    } else {
+      this.#counters.rejected++;
+      this.#redeliver([awaited.item]);
+    }
+    this.hooks.schedule(() => this.#releaseQueue(), 0);
+  }
+
+  /** With AT+CSMS=1 a +CMT/+CDS wants AT+CNMA, unless CNMI <mode> 0 buffers it in the TA, which then acks itself (27.005 §3.4.4 NOTE). */
+  #needsAck(): boolean {
+    return this.settings.csms === 1 && this.settings.cnmi[0] !== 0;
+  }
+
+  #awaitAck(item: AckItem): void {
+    const cancel = this.hooks.schedule(() => this.#ackTimeout(), this.options.cnmaTimeoutMs);
+    this.#awaiting = { item, cancel };
+  }
+
+  /**
+   * No AT+CNMA in time (27.005 §3.4.4): RP-ERROR to the network, which retries later, and the
+   * TA "shall automatically disable routing to TE by setting both <mt> and <ds> values of +CNMI
+   * to zero": from then on messages are stored without indication (§3.4.1 <mt>=0).
+   */
+  #ackTimeout(): void {
+    const awaited = this.#awaiting;
+    if (!awaited) return;
+    this.#awaiting = undefined;
+    this.#counters.ackTimeouts++;
+    this.settings.cnmi[1] = 0;
+    this.settings.cnmi[3] = 0;
+    this.#redeliver([awaited.item]);
+    this.#releaseQueue();
+  }
+
+  #releaseQueue(): void {
+    while (!this.#awaiting && this.#ackQueue.length > 0) this.#arrive(this.#ackQueue.shift()!);
+  }
+
+  /** The network sends again what got RP-ERROR (or no RP-ACK at all), redeliveryDelayMs later. */
+  #redeliver(items: AckItem[]): void {
+    this.hooks.schedule(() => {
+      for (const item of items) {
+        this.#counters.redeliveries++;
+        this.#arrive(item);
+      }
+    }, this.options.redeliveryDelayMs);
+  }
+
+  #arrive(item: AckItem): void {
+    if (item.kind === 'deliver') this.#receive(item.sms);
+    else this.#reportArrives(item.report);
   }
 
   // ---- URCs ----------------------------------------------------------------------------
@@ -256,9 +365,16 @@ export class ModemCore {
     }
     const [, mt] = this.settings.cnmi;
     if (mt === 2) {
-      this.#counters.deliveries++;
+      const needsAck = this.#needsAck();
+      if (needsAck && this.#awaiting) {
+        this.#ackQueue.push({ kind: 'deliver', sms });
+        return;
+      }
+      this.#counters.cmtPushed++;
       this.smsUrc(cmt(sms, this.formatContext(), this.settings.cmgf === 0));
-      if (this.settings.csms === 1) this.cnmaPending = true;
+      // Counted as delivered once the network has its RP-ACK: at once with AT+CSMS=0, else at AT+CNMA.
+      if (needsAck) this.#awaitAck({ kind: 'deliver', sms });
+      else this.#counters.deliveries++;
       return;
     }
     const mem = this.settings.cpms[2];
@@ -314,9 +430,20 @@ export class ModemCore {
     const { pdu, tpduLength } = buildStatusReport({ smsc: this.profile.smsc, mr: sent.mr, recipient: sent.to, scts, dt, tzQuarters: 0, st: 0 });
     const report: StoredStatusReport = { kind: 'status', stat: 0, pdu, tpduLength, mr: sent.mr, recipient: sent.to, scts, dt, tzQuarters: 0, st: 0 };
     this.#counters.statusReports++;
+    this.#reportArrives(report);
+  }
+
+  #reportArrives(report: StoredStatusReport): void {
     const ds = this.settings.cnmi[3];
     if (ds === 1) {
+      const needsAck = this.#needsAck();
+      if (needsAck && this.#awaiting) {
+        this.#ackQueue.push({ kind: 'status', report });
+        return;
+      }
+      this.#counters.cdsPushed++;
       this.smsUrc(cds(report, this.settings.cmgf === 0));
+      if (needsAck) this.#awaitAck({ kind: 'status', report });
       return;
     }
     const index = this.storage.put('SR', report);

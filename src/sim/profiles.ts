@@ -59,6 +59,12 @@ export interface Profile {
   /** The storage-full URC is off until the host turns it on (Quectel `AT+QINDCFG="smsfull",1`). */
   memFullUrcOffByDefault?: boolean;
   smsc: string;
+  /** Services AT+CSMS=? lists (27.005 §3.2.1); AT+CSMS=<service> refuses the others with +CMS ERROR: 303. */
+  csmsServices: readonly (0 | 1)[];
+  /** <n> values AT+CNMA=? lists in PDU mode (27.005 §4.6: 0 as text mode, 1 RP-ACK, 2 RP-ERROR). */
+  cnmaModes: readonly number[];
+  /** The network's wait for AT+CNMA after a +CMT/+CDS, where the vendor's manual states it (ms). */
+  cnmaTimeoutMs?: number;
 }
 
 const SMSC = '+447700900000';
@@ -99,6 +105,10 @@ const quectel: Profile = {
   memFullUrc: (mem) => `+QIND: "smsfull","${mem}"`,
   memFullUrcOffByDefault: true,
   smsc: SMSC,
+  // EC25&EC21 AT Commands Manual V1.x, AT+CNMA (p.136/231): example AT+CSMS=1 then +CMT (text mode)
+  // acknowledged by AT+CNMA; <n> 0 as text mode, 1 RP-ACK, 2 RP-ERROR (1 and 2 PDU mode only); no timeout stated.
+  csmsServices: [0, 1],
+  cnmaModes: [0, 1, 2],
 };
 
 const simcom: Profile = {
@@ -134,6 +144,9 @@ const simcom: Profile = {
   nulPadding: false,
   memFullUrc: () => '+SMS FULL',
   smsc: SMSC,
+  // Not confirmed from the SIM7500/SIM7600 manual (its AT+CSMS/AT+CNMA pages were not found): 27.005 §3.2.1/§4.6 defaults.
+  csmsServices: [0, 1],
+  cnmaModes: [0, 1, 2],
 };
 
 const sim800: Profile = {
@@ -193,6 +206,11 @@ const huawei: Profile = {
   // MU509 §6.21.
   memFullUrc: (mem) => `^SMMEMFULL:"${mem}"`,
   smsc: SMSC,
+  // CSMS services not confirmed from a Huawei manual: 27.005 §3.2.1 default.
+  csmsServices: [0, 1],
+  // HUAWEI UMTS M2M AT spec (Issue 18) §5.9.3 / MU509 spec §6.9.3: <n> 0 "not supported currently", 1 RP-ACK, 2 RP-ERROR;
+  // no timeout stated (routing to TE disabled on timeout, §5.9.2).
+  cnmaModes: [1, 2],
 };
 
 const huaweiE3131: Profile = {
@@ -236,6 +254,10 @@ const ublox: Profile = {
   pduAlpha: '',
   nulPadding: false,
   smsc: SMSC,
+  // SARA-R4 AT manual UBX-17003787 §9.9 +CNMA: used when +CSMS <service> is 1, RP-ACK/RP-ERROR in PDU mode,
+  // routing disabled on the network timeout, which it does not state. CSMS list not confirmed: 27.005 default.
+  csmsServices: [0, 1],
+  cnmaModes: [0, 1, 2],
 };
 
 const telit: Profile = {
@@ -269,6 +291,11 @@ const telit: Profile = {
   pduAlpha: '""',
   nulPadding: false,
   smsc: SMSC,
+  // LE910 V2 AT reference 80446ST10707A p.168 +CNMA: only with +CSMS=1; <n> 0 RP-ACK, 1 RP-ACK + PDU, 2 RP-ERROR;
+  // "network timeout (17 seconds)", then RP-ERROR and CNMI <mt>/<ds> reset to 0 (also ME910G1 guide §3.5.11).
+  csmsServices: [0, 1],
+  cnmaModes: [0, 1, 2],
+  cnmaTimeoutMs: 17_000,
 };
 
 const generic: Profile = {
@@ -300,6 +327,9 @@ const generic: Profile = {
   pduAlpha: '',
   nulPadding: false,
   smsc: SMSC,
+  // 3GPP TS 27.005 §3.2.1 (services 0 and 1) and §4.6 (<n> 0–2).
+  csmsServices: [0, 1],
+  cnmaModes: [0, 1, 2],
 };
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {

@@ -7,7 +7,7 @@
 import { Duplex } from 'node:stream';
 import { Subject, type Observable } from 'rxjs';
 import { registrationLine } from './commands-general.js';
-import { ModemCore, type IncomingSms, type Outcome, type OutboxEntry } from './modem-core.js';
+import { ModemCore, type CoreCounters, type IncomingSms, type Outcome, type OutboxEntry } from './modem-core.js';
 import { getProfile, type Profile, type ProfileName } from './profiles.js';
 import { STAT_TEXT } from './sms-storage.js';
 
@@ -16,9 +16,17 @@ export type { IncomingSms, OutboxEntry } from './modem-core.js';
 export interface VirtualModemOptions {
   /** Vendor profile (default `generic`). */
   profile?: ProfileName;
-  /** Delay before every answer, in ms (default 0: answers are written synchronously). */
+  /**
+   * Delay before every answer, in ms (default 0: answers are written synchronously): after each
+   * command line, and after each body ended by Ctrl-Z behind a `> ` prompt (+CMGS/+CMGW), which
+   * is an exchange of its own (see `stats.lines` and `stats.bodies`).
+   */
   latencyMs?: number;
-  /** Extra delay between Ctrl-Z and the +CMGS/+CMSS result (default 0; real modems take seconds). */
+  /**
+   * How long a send takes, from the end of its line (+CMSS) or body (+CMGS) to its result
+   * (default 0; real modems take seconds). Not added to the latency: a send's result comes after
+   * the larger of the two, so a send still costs one exchange when both are equal.
+   */
   sendLatencyMs?: number;
   /** Per-command latency by name (`+CMGL`, `+COPS`, `I`), overriding `latencyMs`. */
   commandLatencyMs?: Record<string, number>;
@@ -32,8 +40,19 @@ export interface VirtualModemOptions {
   firstMessageReference?: number;
   /** Delay before a requested status report arrives (default 0). */
   statusReportDelayMs?: number;
-  /** Delay before held messages are re-delivered once storage frees (default 0). */
+  /**
+   * Delay before the network delivers a message again (default 0): one held while storage was
+   * full, once space frees; one whose +CMT/+CDS got no AT+CNMA in time, AT+CNMA=2 (RP-ERROR),
+   * or was lost to a reset while unacknowledged.
+   */
   redeliveryDelayMs?: number;
+  /**
+   * With AT+CSMS=1: how long the network waits for AT+CNMA after a +CMT/+CDS before it takes
+   * an RP-ERROR, and the modem sets CNMI <mt> and <ds> to 0 (27.005 §3.4.4). Default: the
+   * profile's `cnmaTimeoutMs` where its manual states one (Telit 17 s), else 15 000 ms, inside
+   * 3GPP TS 24.011 §10's 12–20 s for TR2M.
+   */
+  cnmaTimeoutMs?: number;
   /** Delay between a reboot/replug and the boot URCs; the modem ignores input until then (default 0). */
   bootDelayMs?: number;
   /**
@@ -62,12 +81,8 @@ export interface StoredMessage {
   pdu: string;
 }
 
-export interface ModemStats {
+export interface ModemStats extends CoreCounters {
   commands: Record<string, number>;
-  sends: number;
-  deliveries: number;
-  held: number;
-  statusReports: number;
   bytesIn: number;
   bytesOut: number;
   connections: number;
@@ -77,6 +92,9 @@ export interface ModemStats {
 }
 
 export type FailResult = string | { cms: number } | { cme: number };
+
+/** The network's wait for an RP-ACK when no manual states it: inside TR2M's 12–20 s (3GPP TS 24.011 §10). */
+export const DEFAULT_CNMA_TIMEOUT_MS = 15_000;
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -107,6 +125,8 @@ export class VirtualModem {
   #line = '';
   #body = '';
   #prompt: ((body: string) => Outcome) | undefined;
+  /** The command line that opened the prompt: its body costs that line's latency. */
+  #promptLine = '';
   #queue: string[] = [];
   #busy = false;
   #epoch = 0;
@@ -132,6 +152,7 @@ export class VirtualModem {
         firstMessageReference: options.firstMessageReference ?? 1,
         statusReportDelayMs: options.statusReportDelayMs ?? 0,
         redeliveryDelayMs: options.redeliveryDelayMs ?? 0,
+        cnmaTimeoutMs: options.cnmaTimeoutMs ?? this.profile.cnmaTimeoutMs ?? DEFAULT_CNMA_TIMEOUT_MS,
         registration: options.registration ?? 5,
         operator: options.operator ?? 'vodafone UK',
         rssi: options.rssi ?? 20,
@@ -351,16 +372,29 @@ export class VirtualModem {
       this.#body = '';
       this.#busy = true;
       if (byte === ESC) this.#finish([{ final: 'OK' }], 0);
-      else {
-        const outcome = handler(body);
-        this.#finish([outcome], 'prompt' in outcome || !outcome.slow ? 0 : (this.#options.sendLatencyMs ?? 0));
-      }
+      else this.#payload(handler, body);
       return;
     }
     // A host ending its command line with CR LF (PICO does) must not start the body with LF.
     if (byte === LF && this.#body === '') return;
     this.#body += String.fromCharCode(byte);
     if (byte === CR) this.#write('\r\n> ');
+  }
+
+  /**
+   * A body ended by Ctrl-Z is answered after the same latency as a command line (27.005 §3.5.1:
+   * the TA only then sends or stores it). A send's result waits for the rest of sendLatencyMs
+   * after that, so a reset in between loses the answer of a send that did go out.
+   */
+  #payload(handler: (body: string) => Outcome, body: string): void {
+    const latency = this.#latencyFor(this.#promptLine);
+    const run = () => {
+      const outcome = handler(body);
+      const slow = !('prompt' in outcome) && outcome.slow === true;
+      this.#finish([outcome], slow ? Math.max(0, (this.#options.sendLatencyMs ?? 0) - latency) : 0);
+    };
+    if (latency > 0) this.#schedule(run, latency, true);
+    else run();
   }
 
   #pump(): void {
@@ -377,7 +411,7 @@ export class VirtualModem {
       if (result === undefined) {
         this.#busy = false;
         this.#pump();
-      } else this.#respond(result.outcomes);
+      } else this.#respond(line, result.outcomes, delay);
     };
     if (delay > 0) this.#schedule(run, delay, true);
     else run();
@@ -389,11 +423,12 @@ export class VirtualModem {
   }
 
   /** Writes the answer of a command line, or opens the prompt. */
-  #respond(outcomes: Outcome[]): void {
+  #respond(line: string, outcomes: Outcome[], waited: number): void {
     const last = outcomes[outcomes.length - 1];
     if (last && 'prompt' in last) {
       // Open the prompt before writing it: a host may answer with the body synchronously.
       this.#prompt = last.prompt;
+      this.#promptLine = line;
       this.#busy = false;
       this.#write(infoBlocks(outcomes.slice(0, -1)));
       this.#write('\r\n> ');
@@ -401,7 +436,9 @@ export class VirtualModem {
       this.#settle();
       return;
     }
-    this.#finish(outcomes, 0);
+    // AT+CMSS sends from storage: its result comes sendLatencyMs after the line, latency included.
+    const slow = outcomes.some((o) => !('prompt' in o) && o.slow === true);
+    this.#finish(outcomes, slow ? Math.max(0, (this.#options.sendLatencyMs ?? 0) - waited) : 0);
   }
 
   #finish(outcomes: Outcome[], delay: number): void {
@@ -495,7 +532,7 @@ export class VirtualModem {
   }
 
   // ---- timers and idleness -------------------------------------------------------------
-  #schedule(fn: () => void, ms: number, guarded = false): void {
+  #schedule(fn: () => void, ms: number, guarded = false): () => void {
     const epoch = this.#epoch;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -503,6 +540,11 @@ export class VirtualModem {
       this.#settle();
     }, ms);
     this.#timers.add(timer);
+    return () => {
+      if (!this.#timers.delete(timer)) return;
+      clearTimeout(timer);
+      this.#settle();
+    };
   }
 
   #isIdle(): boolean {

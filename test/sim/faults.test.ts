@@ -63,6 +63,79 @@ describe('virtual modem faults', () => {
     expect(host.take()).toBe('\r\n+CMGS: 1\r\n\r\nOK\r\n');
   });
 
+  it('answers a body ended by Ctrl-Z after the same latency as a command line (+CMGW)', async () => {
+    fakeTimers();
+    const modem = new VirtualModem({ latencyMs: 50 });
+    const host = new Host(modem);
+    host.stream.write('ATE0\rAT+CMGF=1\r');
+    await vi.advanceTimersByTimeAsync(100);
+    host.take();
+    host.stream.write('AT+CMGW="000"\r');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(host.take()).toBe('\r\n> ');
+    host.stream.write('pong\x1a');
+    await vi.advanceTimersByTimeAsync(49);
+    expect(host.take()).toBe('');
+    expect(modem.stored()).toEqual([]); // not stored before its exchange is over
+    await vi.advanceTimersByTimeAsync(1);
+    expect(host.take()).toMatch(/^\r\n\+CMGW: \d+\r\n\r\nOK\r\n$/);
+    expect(modem.stats.bodies).toBe(1);
+  });
+
+  it('charges a body the latency of the command that opened its prompt', async () => {
+    fakeTimers();
+    const modem = new VirtualModem({ latencyMs: 10, commandLatencyMs: { '+CMGW': 200 } });
+    const host = new Host(modem);
+    host.stream.write('ATE0\rAT+CMGF=1\rAT+CMGW="000"\r');
+    await vi.advanceTimersByTimeAsync(220);
+    expect(host.take()).toMatch(/OK\r\n\r\n> $/);
+    host.stream.write('pong\x1a');
+    await vi.advanceTimersByTimeAsync(199);
+    expect(host.take()).toBe('');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(host.take()).toContain('+CMGW: ');
+  });
+
+  it('takes the larger of latency and send latency for a send, not their sum (+CMGS body, +CMSS line)', async () => {
+    fakeTimers();
+    const modem = new VirtualModem({ latencyMs: 50, sendLatencyMs: 50 });
+    const host = new Host(modem);
+    host.stream.write('ATE0\rAT+CMGF=1\rAT+CMGS="000"\r');
+    await vi.advanceTimersByTimeAsync(150);
+    expect(host.take()).toMatch(/OK\r\n\r\n> $/);
+    host.stream.write('hi\x1a');
+    await vi.advanceTimersByTimeAsync(49);
+    expect(host.take()).toBe('');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(host.take()).toBe('\r\n+CMGS: 1\r\n\r\nOK\r\n');
+    modem.setLatency(10);
+    host.stream.write('AT+CMGW="000"\r');
+    await vi.advanceTimersByTimeAsync(10);
+    host.stream.write('hi\x1a');
+    await vi.advanceTimersByTimeAsync(10);
+    const index = /\+CMGW: (\d+)/.exec(host.take())?.[1];
+    host.stream.write(`AT+CMSS=${index}\r`);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(host.take()).toBe('');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(host.take()).toBe('\r\n+CMSS: 2\r\n\r\nOK\r\n');
+  });
+
+  it('loses the answer to a body when the modem resets during its latency, and the body with it', async () => {
+    fakeTimers();
+    const modem = new VirtualModem({ latencyMs: 50 });
+    const host = new Host(modem);
+    host.stream.write('ATE0\rAT+CMGF=1\rAT+CMGW="000"\r');
+    await vi.advanceTimersByTimeAsync(150);
+    host.take();
+    host.stream.write('pong\x1a');
+    await vi.advanceTimersByTimeAsync(20);
+    modem.reboot({ silent: true });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(host.take()).toBe('');
+    expect(modem.stored()).toEqual([]);
+  });
+
   it('fails the next matching command with the given result, a send after its body', async () => {
     const host = await quietModem({ profile: 'quectel' });
     await host.run('AT+CMGF=1', 'AT+CMEE=1');
