@@ -120,7 +120,11 @@ export class AtChannel {
         job.onAbort = () => this.#abort(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
       }
-      this.#queue.push(job);
+      if (command.urgent) {
+        // Behind earlier urgent ones, ahead of the rest: acknowledgements keep their order.
+        const firstNormal = this.#queue.findIndex((queued) => !queued.command.urgent);
+        this.#queue.splice(firstNormal < 0 ? this.#queue.length : firstNormal, 0, job);
+      } else this.#queue.push(job);
       this.#pump();
     });
   }

@@ -28,6 +28,11 @@ export interface AtCommand<T = AtResponse> {
   readonly body?: string;
   /** Milliseconds to wait for the final result once the body is written (a send takes seconds). */
   readonly bodyTimeoutMs?: number;
+  /**
+   * Goes ahead of the commands waiting in the queue (never ahead of the one in flight): an
+   * acknowledgement the network times out on (+CNMA, 27.005 §3.4.4) must not wait behind reads.
+   */
+  readonly urgent?: boolean;
   /** Pure parser of the response; throwing here rejects the command with PARSE_ERROR. */
   readonly parse?: (response: AtResponse) => T;
 }

@@ -84,7 +84,7 @@ export const configSchema = z
     sms: z
       .strictObject({
         mode: z.enum(['text', 'pdu'], { error: 'expected text or pdu' }).default('text'),
-        delivery: z.enum(['store', 'direct'], { error: 'expected store (+CMTI) or direct (+CMT)' }).default('store'),
+        delivery: z.enum(['auto', 'store', 'direct'], { error: 'expected auto (+CMT acknowledged with +CNMA where the modem can, else +CMTI), store (+CMTI) or direct (+CMT)' }).default('auto'),
         replyTo: phoneNumber.default('000'),
         statusReports: bool.default(false),
         storage: z.enum(['auto', 'ME', 'SM'], { error: 'expected auto (the modem memory ME where it has one, else the SIM), ME or SM' }).default('auto'),

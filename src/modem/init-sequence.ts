@@ -21,8 +21,13 @@ import { retryWhileNotReady, sleep as realSleep } from './retry.js';
 export interface SmsSettings {
   /** AT+CMGF: text (1) or PDU (0). */
   mode: 'text' | 'pdu';
-  /** `store`: new messages are stored and announced by +CMTI (survives our crash); `direct`: pushed as +CMT. */
-  delivery: 'store' | 'direct';
+  /**
+   * `auto`: pushed as +CMT and acknowledged with +CNMA once recorded, where the modem takes
+   * AT+CSMS=1 (a crash before the ack makes the network deliver it again, 27.005 §3.4.4); stored
+   * and announced by +CMTI where it does not. `store`: always +CMTI. `direct`: always +CMT,
+   * acknowledged where the modem allows, else acknowledged by the modem itself on arrival.
+   */
+  delivery: 'auto' | 'store' | 'direct';
   /** Where messages are kept (AT+CPMS): `auto` prefers the modem's own memory (ME) where offered. */
   storage?: 'auto' | 'ME' | 'SM';
   statusReports: boolean;
@@ -133,9 +138,18 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
   const storage = await chooseStorage(send, optional, profile, options.sms.storage ?? 'auto', log);
   if (storage) info.storage = { name: storage.name, used: storage.used, total: storage.total };
 
+  // Acknowledged +CMT where asked for and offered: AT+CSMS=1 answers `+CSMS: <mt>,<mo>,<bm>`, where
+  // <mt> 1 says mobile-terminated messages are supported under this service (27.005 §3.2.1).
+  const delivery = options.sms.delivery;
+  let acked = false;
+  if (delivery !== 'store') {
+    const phase2plus = value(await optional('AT+CSMS=1'), '+CSMS:');
+    acked = phase2plus !== undefined && phase2plus.split(',')[0]?.trim() === '1';
+    if (!acked) log.info({ answer: phase2plus }, 'the modem does not take AT+CSMS=1: messages cannot be acknowledged by us');
+  }
   const offered = await optional('AT+CNMI=?');
   const candidates = cnmiCandidates(offered ? parseCnmiTest(valuesOf(offered, '+CNMI:')[0] ?? '') : undefined, {
-    delivery: options.sms.delivery,
+    delivery: delivery === 'direct' || (delivery === 'auto' && acked) ? 'direct' : 'store',
     statusReports: options.sms.statusReports,
     avoidCdsi: profile.cdsiStorageQuirk,
   });
@@ -150,8 +164,10 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
   if (!cnmi) log.warn('the modem refused every AT+CNMI setting: new messages will only be found by sweeps');
   else log.info({ cnmi: info.cnmi }, 'new-message indications chosen');
 
-  const csms = value(await optional('AT+CSMS?'), '+CSMS:');
-  const needsAck = csms?.split(',')[0]?.trim() === '1' && (cnmi?.mt === 2 || cnmi?.ds === 1);
+  // Without our AT+CSMS=1, an earlier run's may still hold (the service is not reset by AT+CNMI).
+  const service = acked ? '1' : value(await optional('AT+CSMS?'), '+CSMS:')?.split(',')[0]?.trim();
+  const needsAck = service === '1' && (cnmi?.mt === 2 || cnmi?.ds === 1);
+  if (cnmi?.mt === 2 && !needsAck) log.warn('+CMT without acknowledgement: the modem acks on arrival, so a crash before a message is recorded loses it');
 
   // Registration URCs, for the status line; older modems lack +CEREG.
   if (!(await optional('AT+CREG=2'))) await optional('AT+CREG=1');

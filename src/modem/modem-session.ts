@@ -22,6 +22,9 @@ import {
   type Timing,
 } from './supervisor.js';
 
+/** The longest a network waits for an acknowledgement (TS 24.011 §10.1 TR2M: 12–20 s), plus slack. */
+const ACK_TIMER_MS = 22_000;
+
 export type SessionState = SupervisorState;
 
 /** One state change, with the event and the reason (every change is logged with them too). */
@@ -90,6 +93,8 @@ export class ModemSession {
   #offlineSince?: number;
   #checkTimer?: NodeJS.Timeout;
   #checking = false;
+  /** AT+CNMA was refused: +CMTI from now on (stopAcknowledging). */
+  #storeOnly = false;
   #finalError?: BridgeError;
   #simError?: BridgeError;
   #lastTransientLog = 0;
@@ -177,6 +182,28 @@ export class ModemSession {
     }
   }
 
+  /**
+   * Checks the settings now rather than at the next interval: the SMS layer saw a sign that they
+   * changed (an acknowledgement the modem no longer expected: it timed out and turned indications
+   * off, 27.005 §3.4.4). A loss reconfigures, and ready$ makes the inbox sweep.
+   */
+  checkSettingsSoon(reason: string): void {
+    if (this.state !== 'ready' || this.#checking) return;
+    this.#log.info({ reason }, 'checking the modem settings now');
+    this.#armSettingsCheck(0);
+  }
+
+  /**
+   * The modem refuses our acknowledgements (AT+CNMA) although it took AT+CSMS=1: configure again
+   * with stored delivery (+CMTI), which needs none, for as long as this session lives.
+   */
+  stopAcknowledging(reason: string): void {
+    if (this.#storeOnly) return;
+    this.#storeOnly = true;
+    this.#log.warn({ reason }, 'the modem refuses acknowledgements: switching to stored delivery (+CMTI)');
+    if (this.state === 'ready') this.#dispatch({ type: 'settings-lost', detail: reason });
+  }
+
   async refresh(): Promise<ModemInfo | undefined> {
     const channel = this.#channel;
     if (this.#init && channel && this.state === 'ready') await refreshNetwork(channel, this.#init.info);
@@ -226,9 +253,11 @@ export class ModemSession {
     this.#trackOffline(after.state);
     if (after.state === 'ready') {
       this.#lastCheckAt = Date.now();
-      this.#armSettingsCheck();
-    }
-    else clearTimeout(this.#checkTimer);
+      // A +CMT an earlier process never acknowledged makes the modem turn indications off when the
+      // network's timer runs out (TR2M, at most 20 s: TS 24.011 §10.1); look just after that once.
+      const every = this.#options.settingsCheckMs ?? 30_000;
+      this.#armSettingsCheck(this.#init?.needsAck ? Math.min(every, ACK_TIMER_MS) : undefined);
+    } else clearTimeout(this.#checkTimer);
   }
 
   #armDeadline(snapshot: Snapshot): void {
@@ -342,7 +371,8 @@ export class ModemSession {
     const channel = this.#channel;
     if (!channel) return;
     try {
-      const result = await initialise(channel, { ...this.#options, log: this.#log });
+      const sms = this.#storeOnly ? { ...this.#options.sms, delivery: 'store' as const } : this.#options.sms;
+      const result = await initialise(channel, { ...this.#options, sms, log: this.#log });
       if (!current()) return;
       const before = this.#init?.info.imei;
       // With port: auto a re-detection may find another modem: say so loudly (the store stays valid either way).

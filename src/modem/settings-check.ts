@@ -18,7 +18,9 @@ export async function checkSettings(
   if (!init.cnmi) return undefined;
   const cnmi = valuesOf(await send(at('AT+CNMI?', { timeoutMs: 5000 })), '+CNMI:')[0];
   if (cnmi === undefined) return undefined;
-  const [mode, mt] = cnmi.split(',').map((v) => Number(v.trim()));
-  if (mode !== init.cnmi.mode || mt !== init.cnmi.mt) return `AT+CNMI is ${cnmi.trim()}, not ${init.cnmi.mode},${init.cnmi.mt},…`;
+  const [mode, mt, , ds] = cnmi.split(',').map((v) => Number(v.trim()));
+  // A missed +CNMA sets <mt> and <ds> to 0 (27.005 §3.4.4) as a reset does.
+  const dsLost = ds !== undefined && !Number.isNaN(ds) && ds !== init.cnmi.ds;
+  if (mode !== init.cnmi.mode || mt !== init.cnmi.mt || dsLost) return `AT+CNMI is ${cnmi.trim()}, not ${init.cnmi.mode},${init.cnmi.mt},${init.cnmi.bm},${init.cnmi.ds},…`;
   return undefined;
 }

@@ -105,6 +105,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         // A modem coming back is the network seeing the SIM attach: try its commands now.
         modem.plug$.subscribe((plugged) => plugged && soon()),
       ];
+      // The host acknowledged a pushed SMS: confirm its delivery now, not at the next retry tick.
+      if (modem.acknowledged$) subscriptions.push(modem.acknowledged$.subscribe(() => soon()));
       soon();
       return () => {
         subscriptions.forEach((s) => s.unsubscribe());

@@ -14,4 +14,6 @@ export interface SimModem {
   /** Every SMS the device sends. */
   readonly sent$: Observable<{ to: string; text: string }>;
   readonly plug$: Observable<boolean>;
+  /** A pushed SMS acknowledged later (AT+CSMS=1, AT+CNMA): `deliveries` moved outside `deliver()`. */
+  readonly acknowledged$?: Observable<void>;
 }

@@ -47,6 +47,8 @@ export interface CoreHooks {
   /** Runs fn after ms; the function returned cancels it. */
   schedule(fn: () => void, ms: number): () => void;
   sent(entry: OutboxEntry): void;
+  /** The network got its RP-ACK for a pushed message, later than the push (AT+CNMA). */
+  acknowledged(): void;
   /** AT+CFUN=1,1 and friends: the wired modem restarts after answering. */
   restart(): void;
 }
@@ -270,7 +272,10 @@ export class ModemCore {
     awaited.cancel();
     if (positive) {
       this.#counters.acknowledged++;
-      if (awaited.item.kind === 'deliver') this.#counters.deliveries++;
+      if (awaited.item.kind === 'deliver') {
+        this.#counters.deliveries++;
+        this.hooks.acknowledged();
+      }
     } else {
       this.#counters.rejected++;
       this.#redeliver([awaited.item]);

@@ -8,7 +8,7 @@ import { Duplex } from 'node:stream';
 import { Subject, type Observable } from 'rxjs';
 import { registrationLine } from './commands-general.js';
 import { ModemCore, type CoreCounters, type IncomingSms, type Outcome, type OutboxEntry } from './modem-core.js';
-import { getProfile, type Profile, type ProfileName } from './profiles.js';
+import { getProfile, type Profile, type ProfileName, type MemName } from './profiles.js';
 import { STAT_TEXT } from './sms-storage.js';
 
 export type { IncomingSms, OutboxEntry } from './modem-core.js';
@@ -53,6 +53,11 @@ export interface VirtualModemOptions {
    * 3GPP TS 24.011 §10's 12–20 s for TR2M.
    */
   cnmaTimeoutMs?: number;
+  /**
+   * For tests that watch what the host does: called with each command line just before the modem
+   * carries it out, with the storage it reads and deletes from (AT+CPMS mem1) at that moment.
+   */
+  onCommandLine?: (line: string, state: { readStorage: MemName }) => void;
   /** Delay between a reboot/replug and the boot URCs; the modem ignores input until then (default 0). */
   bootDelayMs?: number;
   /**
@@ -108,6 +113,9 @@ export class VirtualModem {
   readonly #options: VirtualModemOptions;
   readonly #sent = new Subject<OutboxEntry>();
   readonly #plug = new Subject<boolean>();
+  readonly #acknowledged = new Subject<void>();
+  /** Each RP-ACK the network gets after the push (AT+CSMS=1 and AT+CNMA): `stats.deliveries` moved. */
+  readonly acknowledged$: Observable<void> = this.#acknowledged.asObservable();
   /** Every SMS the device sent, in order. */
   readonly sent$: Observable<OutboxEntry> = this.#sent.asObservable();
   /** false when the port disappears (unplug), true when it is back. */
@@ -161,6 +169,7 @@ export class VirtualModem {
         urc: (lines) => this.#urc(lines),
         schedule: (fn, ms) => this.#schedule(fn, ms),
         sent: (entry) => this.#sent.next(entry),
+        acknowledged: () => this.#acknowledged.next(),
         restart: () => this.reboot(),
       },
     );
@@ -407,6 +416,7 @@ export class VirtualModem {
     this.#busy = true;
     const delay = this.#latencyFor(line);
     const run = () => {
+      this.#options.onCommandLine?.(line, { readStorage: this.#core.settings.cpms[0] });
       const result = this.#core.execute(line);
       if (result === undefined) {
         this.#busy = false;

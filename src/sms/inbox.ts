@@ -285,14 +285,48 @@ export class Inbox {
       this.#log.error({ line, data, error: (error as Error).message }, 'cannot parse a +CMT message');
       return;
     }
-    const needsAck = this.#needsAck;
+    if (!this.#needsAck) {
+      this.#emit({ ...record, source: 'CMT', ack: async () => undefined });
+      return;
+    }
+    if (record.udh && record.udh.total > 1) {
+      // A part must be acknowledged within the network's timeout, long before its siblings arrive,
+      // and the store records whole messages only: acknowledged now, a crash before the last part
+      // loses this one (the sender's commands are single SMS; docs/modem-behaviour.md §7).
+      await this.#acknowledge();
+      this.#emit({ ...record, source: 'CMT', ack: async () => undefined });
+      return;
+    }
+    let acked = false;
     this.#emit({
       ...record,
       source: 'CMT',
+      // Recorded, so the network may stop retrying (27.005 §3.4.4); until then a crash means a re-delivery.
       ack: async () => {
-        if (needsAck) await this.#options.modem.send(cnma());
+        if (acked) return;
+        acked = true;
+        await this.#acknowledge();
       },
     });
+  }
+
+  /**
+   * AT+CNMA. `+CMS ERROR: 340` (no acknowledgement expected) means the modem stopped waiting: it
+   * has turned indications off (27.005 §3.4.4), so the settings are checked now and restored, and
+   * the sweep after that finds what arrived meanwhile. Any other refusal means this modem will not
+   * take our acknowledgements: stored delivery (+CMTI) from then on.
+   */
+  async #acknowledge(): Promise<void> {
+    const { modem } = this.#options;
+    try {
+      await modem.send(cnma());
+    } catch (error) {
+      if (isBridgeError(error, 'CMS_ERROR') && error.number === 340) modem.checkSettingsSoon?.('+CNMA came after the modem stopped waiting for it');
+      else if (isBridgeError(error, 'CMS_ERROR') || isBridgeError(error, 'CME_ERROR') || isBridgeError(error, 'AT_ERROR')) {
+        modem.stopAcknowledging?.(`AT+CNMA refused: ${error.message}`);
+      }
+      throw error;
+    }
   }
 
   #onCds(line: string, data: string | undefined): void {
@@ -300,7 +334,7 @@ export class Inbox {
       const record = data !== undefined ? decodePdu(data, { tpduLength: parseCdsPduHeader(line).length }) : parseCdsText(line, { charset: 'GSM' });
       if (record.kind !== 'status-report') throw new BridgeError('PARSE_ERROR', `+CDS carried a ${record.kind}`);
       this.#options.onStatusReport(record);
-      if (this.#needsAck) void this.#guard('+CNMA', () => this.#options.modem.send(cnma()).then(() => undefined));
+      if (this.#needsAck) void this.#guard('+CNMA', () => this.#acknowledge());
     } catch (error) {
       this.#log.error({ line, data, error: (error as Error).message }, 'cannot parse a +CDS status report');
     }

@@ -68,8 +68,12 @@ export function deletesThen<T>(indexes: readonly number[], command: AtCommand<T>
   return { ...command, text: `AT${indexes.map((index) => `+CMGD=${index};`).join('')}${command.text.replace(/^AT/i, '')}` };
 }
 
-/** +CNMA: acknowledges a +CMT/+CDS when AT+CSMS=1 asks for it (27.005 §3.4.4). */
-export const cnma = (): AtCommand => at('AT+CNMA');
+/**
+ * +CNMA: acknowledges a +CMT/+CDS when AT+CSMS=1 asks for it (27.005 §3.4.4). The bare form is
+ * a positive ack in text and PDU mode alike (§4.6). Urgent: the network waits 12–20 s for it
+ * (TS 24.011 §10.1 TR2M; Telit documents 17 s), then the modem turns indications off.
+ */
+export const cnma = (): AtCommand => at('AT+CNMA', { urgent: true, timeoutMs: 5_000 });
 
 /** Text-mode send (27.005 §3.5.1); the body must be text-mode safe (no ESC, no Ctrl-Z, no CR). */
 export function cmgsText(to: string, text: string, timeoutMs?: number): AtCommand<number> {

@@ -8,4 +8,8 @@ export interface SmsModem {
   readonly urc$: Observable<Urc>;
   /** Emits each time the modem is (again) ready, with the storage it reads from and whether +CMT needs +CNMA. */
   readonly ready$: Observable<{ storage?: string; needsAck: boolean; otherStorages?: readonly string[] }>;
+  /** The modem may have changed its settings (an ack it no longer expected): check them now. */
+  checkSettingsSoon?(reason: string): void;
+  /** The modem refuses acknowledgements: use stored delivery (+CMTI) instead. */
+  stopAcknowledging?(reason: string): void;
 }

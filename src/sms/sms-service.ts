@@ -35,6 +35,8 @@ function waitingOutBusy(modem: SmsModem): SmsModem {
     send: (command, options) => retryWhileNotReady(() => modem.send(command, options), 12),
     urc$: modem.urc$,
     ready$: modem.ready$,
+    ...(modem.checkSettingsSoon ? { checkSettingsSoon: (reason: string) => modem.checkSettingsSoon!(reason) } : {}),
+    ...(modem.stopAcknowledging ? { stopAcknowledging: (reason: string) => modem.stopAcknowledging!(reason) } : {}),
   };
 }
 

@@ -47,6 +47,17 @@ describe('AtChannel', () => {
     await expect(second).resolves.toMatchObject({ final: 'OK' });
   });
 
+  it('puts an urgent command (an acknowledgement) ahead of the waiting ones, never ahead of the one in flight, urgent ones in order', async () => {
+    const { transport, channel } = setup();
+    const answers = [channel.send(at('AT+CMGR=1')), channel.send(at('AT+CMGR=2')), channel.send(at('AT+CNMA', { urgent: true })), channel.send(at('AT+CNMA=0', { urgent: true }))];
+    for (let i = 0; i < 4; i++) {
+      await settle();
+      transport.receive('\r\nOK\r\n');
+    }
+    await Promise.all(answers);
+    expect(transport.written.map(String)).toEqual(['AT+CMGR=1\r', 'AT+CNMA\r', 'AT+CNMA=0\r', 'AT+CMGR=2\r']);
+  });
+
   it('ignores the echo of the command, ATE0 included', async () => {
     const { transport, channel } = setup();
     const answer = channel.send(at('ATE0'));

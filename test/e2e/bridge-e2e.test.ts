@@ -20,10 +20,11 @@ afterEach(async () => {
 
 async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'smsbridge-e2e-'));
-  const modem = new VirtualModem({ profile: 'quectel', latencyMs: 1 });
+  // The network waits 2 s for an acknowledgement here (15 s by default): a kill before one costs that long.
+  const modem = new VirtualModem({ profile: 'quectel', latencyMs: 1, cnmaTimeoutMs: 2000 });
   const link: PtyLink = await startPtyLink({ modem, link: join(dir, 'ttySIM') });
   const config = join(dir, 'smsbridge.yaml');
-  writeFileSync(config, `port: ${link.link}\nstore:\n  path: ${join(dir, 'bridge.db')}\nlog:\n  level: warn\n`);
+  writeFileSync(config, `port: ${link.link}\nstore:\n  path: ${join(dir, 'bridge.db')}\nlog:\n  level: warn\nsupervision:\n  settingsCheckMs: 2000\n`);
   cleanups.push(() => link.close(), () => modem.dispose(), () => rmSync(dir, { recursive: true, force: true }));
   return { modem, config, dir };
 }
