@@ -102,7 +102,12 @@ export async function runProcessBench(options: ProcessBenchOptions): Promise<Pro
       peakRssMiB: Number(peak) / 1024,
     };
   } finally {
-    child.kill('SIGKILL');
+    // SIGTERM first, as systemd stops it (lets `--cpu-prof` and `--heap-prof` write their files); SIGKILL after 5 s.
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(killer);
     await link.close();
     modem.dispose();
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: V8 settings for `run`, before any other module allocates.
+import './lean.js';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 

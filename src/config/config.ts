@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { BridgeError } from '../errors.js';
 import { formatIssues } from './format-issues.js';
-import { configSchema, type ParsedConfig } from './schema.js';
+import { validateConfig, type ParsedConfig } from './schema.js';
 import { Secret } from './secret.js';
 
 export interface ConfigSecrets {
@@ -19,7 +19,7 @@ export interface ConfigSecrets {
 }
 
 /** The validated configuration, defaults filled in. Secrets are only in `secrets`, wrapped. */
-export type Config = Omit<ParsedConfig, 'pin' | 'key'> & { secrets: ConfigSecrets };
+export type Config = Omit<ParsedConfig, 'pin'> & { secrets: ConfigSecrets };
 
 export const CONFIG_ENV = 'SMSBRIDGE_CONFIG';
 
@@ -32,12 +32,12 @@ export function parseConfig(text: string, origin: string): Config {
     throw invalid(`${origin}${at === undefined ? '' : `:${at.line}:${at.col}`}: not valid YAML: ${(yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const data: unknown = doc.toJS() ?? {}; // an empty file means all defaults
-  const result = configSchema.safeParse(data, { reportInput: true });
-  if (!result.success) {
-    const lines = formatIssues(result.error.issues);
+  const result = validateConfig(data);
+  if (!result.ok) {
+    const lines = formatIssues(result.issues);
     throw invalid(`invalid configuration in ${origin}:\n  ${lines.join('\n  ')}`);
   }
-  const { pin, key: _key, ...rest } = result.data;
+  const { pin, ...rest } = result.config;
   return { ...rest, secrets: pin === undefined ? {} : { pin: new Secret(pin) } };
 }
 
