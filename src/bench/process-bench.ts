@@ -28,6 +28,8 @@ export interface ProcessBenchResult {
   cpuMsPerCommand: number;
   /** The bridge process's peak resident set (VmHWM), after the whole run. */
   peakRssMiB: number;
+  /** The share of the throughput run the modem spent working (its latency waits as they lasted): 1 = the modem is the bottleneck. */
+  modemBusyShare: number;
 }
 
 /**
@@ -90,6 +92,7 @@ export async function runProcessBench(options: ProcessBenchOptions): Promise<Pro
     }
     await until(() => modem.outbox.length - before.sent >= options.throughputCommands);
     const seconds = (performance.now() - t0) / 1000;
+    const busyMs = modem.stats.busyMs - before.busyMs;
     await new Promise((r) => setTimeout(r, 500)); // the last batched deletes
     const after = { ...modem.stats, cpu: cpuMs() };
     const peak = /VmHWM:\s+(\d+)/.exec(proc('status'))?.[1];
@@ -99,6 +102,7 @@ export async function runProcessBench(options: ProcessBenchOptions): Promise<Pro
       commandsPerS: options.throughputCommands / seconds,
       exchangesPerCommand: (after.lines - before.lines + after.bodies - before.bodies) / options.throughputCommands,
       cpuMsPerCommand: (after.cpu - before.cpu) / options.throughputCommands,
+      modemBusyShare: busyMs / (seconds * 1000),
       peakRssMiB: Number(peak) / 1024,
     };
   } finally {

@@ -9,6 +9,11 @@ import { FAULTS, injectFault, random, type FaultName } from './soak-faults.js';
 export interface SoakOptions {
   /** Commands to drive through the bridge (N). */
   commands: number;
+  /**
+   * How long the simulated network waits for AT+CNMA (default: the simulator's 15 s). A kill
+   * before an acknowledgement costs this long, then the settings check: tests shorten it.
+   */
+  cnmaTimeoutMs?: number;
   /** Chance per delivered command of also injecting one fault (R, 0…1). */
   faultRate: number;
   /** SIGKILL the bridge every K delivered commands, then start it again (0: never). */
@@ -98,7 +103,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const effects = join(dir, 'effects.txt');
   writeFileSync(effects, '');
   // A module that is deaf for a moment after a reset and refuses SMS commands until `+QIND: SMS DONE`.
-  const modem = new VirtualModem({ profile: 'quectel', latencyMs: options.latencyMs ?? 1, noise: false, bootDelayMs: 200, smsReadyDelayMs: 400 });
+  const modem = new VirtualModem({
+    profile: 'quectel',
+    latencyMs: options.latencyMs ?? 1,
+    noise: false,
+    bootDelayMs: 200,
+    smsReadyDelayMs: 400,
+    ...(options.cnmaTimeoutMs === undefined ? {} : { cnmaTimeoutMs: options.cnmaTimeoutMs }),
+  });
   const link: PtyLink = await startPtyLink({ modem, link: join(dir, 'ttySIM') });
   const config = join(dir, 'smsbridge.yaml');
   writeFileSync(config, configYaml(link.link!, join(dir, 'bridge.db'), effects, options.sendVia ?? 'storage', options.settingsCheckMs ?? 5000));

@@ -94,6 +94,8 @@ export interface ModemStats extends CoreCounters {
   /** Exchanges as the host paid for them: command lines taken (one per CR, however many commands it chains) and bodies ended after a `> `. */
   lines: number;
   bodies: number;
+  /** Milliseconds spent working on lines and bodies (the latency waits, as they really lasted). */
+  busyMs: number;
 }
 
 export type FailResult = string | { cms: number } | { cme: number };
@@ -144,7 +146,7 @@ export class VirtualModem {
   #noise: NodeJS.Timeout | undefined;
   #noiseTurn = 0;
   #idleWaiters: (() => void)[] = [];
-  #bytes = { in: 0, out: 0, connections: 0, lines: 0, bodies: 0 };
+  #bytes = { in: 0, out: 0, connections: 0, lines: 0, bodies: 0, busyMs: 0 };
 
   constructor(options: VirtualModemOptions = {}) {
     this.#options = options;
@@ -236,6 +238,7 @@ export class VirtualModem {
       connections: this.#bytes.connections,
       lines: this.#bytes.lines,
       bodies: this.#bytes.bodies,
+      busyMs: this.#bytes.busyMs,
     };
   }
 
@@ -544,8 +547,11 @@ export class VirtualModem {
   // ---- timers and idleness -------------------------------------------------------------
   #schedule(fn: () => void, ms: number, guarded = false): () => void {
     const epoch = this.#epoch;
+    const since = performance.now();
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
+      // The guarded waits are the modem working on a line or a body.
+      if (guarded) this.#bytes.busyMs += performance.now() - since;
       if (!guarded || epoch === this.#epoch) fn();
       this.#settle();
     }, ms);

@@ -1,7 +1,7 @@
 import { Observable, Subject, Subscription } from 'rxjs';
 import { backoff } from '../modem/retry.js';
 import { silentLogger, type Logger } from '../log.js';
-import type { StoredCopy } from './inbox.js';
+import type { StorageListing, StoredCopy } from './inbox.js';
 import type { PreparedSms, StoredState } from './outbox.js';
 import type { JournaledReply, ReplyJournal, ReplyStatus } from './reply-journal.js';
 import { judgeSendFailure, storageRefused, type SendOutcome } from './send-outcome.js';
@@ -11,6 +11,8 @@ import type { StatusReportRecord } from './types.js';
 export interface ReplyModem {
   /** SUBMITs a sweep found in storage: copies a failed delete or a crash left behind. */
   readonly storedCopies$: Observable<StoredCopy>;
+  /** Each listing of the home storage (the one AT+CMGL each start makes anyway). */
+  readonly listings$?: Observable<StorageListing>;
   readonly statusReports$: Observable<StatusReportRecord>;
   prepare(text: string, to: string): PreparedSms;
   write(sms: PreparedSms): Promise<number>;
@@ -35,6 +37,11 @@ export interface DurableSenderOptions<R extends JournaledReply> {
   /** Wait before retry n of a reply that did not go: doubling from 1 s to 60 s by default. */
   retryDelayMs?: (failures: number) => number;
   now?: () => number;
+  /**
+   * How long replies left `sending` in storage wait at start for the first listing to settle them
+   * (instead of one AT+CMGR each) before their slots are read one by one; default 30 s.
+   */
+  listingWaitMs?: number;
 }
 
 export interface ReplyEvent<R> {
@@ -67,6 +74,11 @@ export class DurableSender<R extends JournaledReply> {
   #poll?: NodeJS.Timeout;
   #wake?: NodeJS.Timeout;
   #stopped = false;
+  #startedAt = 0;
+  /** Replies an earlier process left `sending` with a stored copy: the start-up listing settles them. */
+  readonly #leftInStorage = new Set<number>();
+  /** The newest listing of the home storage: reply copies by slot, and when it was taken. */
+  #listing?: { at: number; copies: Map<number, StoredCopy> };
 
   readonly events$: Observable<ReplyEvent<R>> = this.#events.asObservable();
 
@@ -80,7 +92,18 @@ export class DurableSender<R extends JournaledReply> {
     const { modem, journal } = this.#options;
     this.#subscription.add(modem.storedCopies$.subscribe((copy) => this.#onStoredCopy(copy)));
     this.#subscription.add(modem.statusReports$.subscribe((report) => this.#onStatusReport(report)));
-    const uncertain = journal.pendingOutbound().sending.length;
+    if (modem.listings$) {
+      this.#subscription.add(
+        modem.listings$.subscribe((listing) => {
+          this.#listing = { at: listing.at.getTime(), copies: new Map(listing.copies.map((c) => [c.index, c])) };
+          void this.drain();
+        }),
+      );
+    }
+    this.#startedAt = this.#now();
+    const { sending } = journal.pendingOutbound();
+    for (const reply of sending) if (reply.storedIndex !== null) this.#leftInStorage.add(reply.id);
+    const uncertain = sending.length;
     if (uncertain > 0) this.#log.warn({ count: uncertain }, 'replies whose send result never came: checking their slots or sending them again');
     this.#poll = setInterval(() => void this.drain(), this.#options.pollMs ?? 5_000);
     this.#poll.unref?.();
@@ -129,7 +152,11 @@ export class DurableSender<R extends JournaledReply> {
       if (this.#stopped) return;
       const retry = this.#retries.get(reply.id);
       if (retry && retry.notBefore > this.#now()) continue;
-      const outcome = await this.attempt(reply);
+      if (this.#awaitsListing(reply)) continue;
+      // A sweep's listing may have settled it while earlier replies went out.
+      const current = this.#options.journal.getOutbound(reply.id);
+      if (current?.status !== 'queued' && current?.status !== 'sending') continue;
+      const outcome = await this.attempt(current);
       // Stopping closes the session under a send in flight: the row stays `sending` for the next run.
       if (this.#stopped) return;
       // The modem is unhappy: the rest waits for the next retry.
@@ -142,9 +169,9 @@ export class DurableSender<R extends JournaledReply> {
     const stored = reply.status === 'sending' ? reply.storedIndex : null;
     if (stored !== null) {
       // An earlier attempt stored it and its end is unknown: the slot says whether it went out.
-      let state: StoredState;
+      let state: StoredState | undefined = this.#listedState(reply, stored);
       try {
-        state = await modem.slotState(stored);
+        state ??= await modem.slotState(stored);
       } catch (error) {
         return this.#unresolved(judgeSendFailure('read-slot', error));
       }
@@ -194,6 +221,21 @@ export class DurableSender<R extends JournaledReply> {
     }
   }
 
+  /** What a listing taken after the reply's last step says of its slot (undefined: no such listing). */
+  #listedState(reply: R, index: number): StoredState | undefined {
+    if (!this.#listing || this.#listing.at < reply.updatedAt.getTime()) return undefined;
+    const copy = this.#listing.copies.get(index);
+    if (!copy || copy.text !== reply.text) return 'missing';
+    return copy.sent ? 'sent' : 'unsent';
+  }
+
+  /** A reply a crash left `sending` in storage waits (a while) for the start-up listing to settle it. */
+  #awaitsListing(reply: R): boolean {
+    if (reply.status !== 'sending' || reply.storedIndex === null || !this.#leftInStorage.has(reply.id) || !this.#options.modem.listings$) return false;
+    if (this.#listedState(reply, reply.storedIndex) !== undefined) return false;
+    return this.#now() - this.#startedAt < (this.#options.listingWaitMs ?? 30_000);
+  }
+
   /** A slot that could not be read leaves the reply `sending`: nothing is known yet. */
   #unresolved(outcome: SendOutcome): SendOutcome {
     return outcome.kind === 'not-sent' ? { kind: 'unknown', message: outcome.message } : outcome;
@@ -206,6 +248,7 @@ export class DurableSender<R extends JournaledReply> {
       switch (outcome.kind) {
         case 'sent': {
           this.#retries.delete(reply.id);
+          this.#leftInStorage.delete(reply.id);
           const updated = journal.markSent(reply.id, {
             ...(outcome.messageReference === undefined ? {} : { messageReference: outcome.messageReference }),
             ...(outcome.storedIndex === undefined ? {} : { storedIndex: outcome.storedIndex }),
@@ -281,7 +324,7 @@ export class DurableSender<R extends JournaledReply> {
     if (this.#freeing.has(copy.index)) return;
     const { journal } = this.#options;
     const row = journal.newestOutboundByStoredIndex(copy.index);
-    if (row?.status === 'sending') return; // the drain reads this slot's <stat> and decides
+    if (row?.status === 'sending') return; // the drain resolves it from the listing or the slot
     const ours = copy.sent
       ? row !== undefined && (row.status === 'sent' || row.status === 'delivered') && row.text === copy.text
       : journal.isOutboundText(copy.text);

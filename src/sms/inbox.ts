@@ -25,6 +25,14 @@ export interface StoredCopy {
   sent: boolean;
 }
 
+/** What one AT+CMGL of the home storage showed of our kind of message: the SUBMITs, by slot. */
+export interface StorageListing {
+  storage: string;
+  copies: readonly StoredCopy[];
+  /** When the listing was taken (wall clock, as the journal's times). */
+  at: Date;
+}
+
 /** An inbound SMS with the acknowledgement that removes it from the modem. */
 export interface IncomingSms extends DeliverRecord {
   /** Where it came from: `SM:3` (storage and index) or `CMT` (pushed, never stored). */
@@ -48,6 +56,8 @@ export interface InboxOptions {
   onStatusReport: (report: StatusReportRecord) => void;
   /** A sweep found a stored SUBMIT (`STO SENT` / `STO UNSENT`): the owner of the reply journal decides whether to free it. */
   onStoredCopy?: (copy: StoredCopy) => void;
+  /** Each listing of the home storage, once its records are handed out. */
+  onListed?: (listing: StorageListing) => void;
   /** How long the parts of a concatenated message wait for the rest (default 10 minutes). */
   concatTimeoutMs?: number;
   /**
@@ -123,9 +133,16 @@ export class Inbox {
   #sweepStorage(storage: string | undefined): Promise<number> {
     return this.#options.lock.run(async () => {
       if (storage !== undefined) await this.#options.storage.select(storage);
+      const at = new Date();
       const records = await this.#options.modem.send(cmgl(this.#options.mode));
       let count = 0;
       for (const record of records) if (this.#dispatch(record, storage ?? '?', record.index ?? -1)) count++;
+      if (storage !== undefined && storage === this.#options.storage.home) {
+        const copies = records.flatMap((r) =>
+          r.kind === 'submit' && r.index !== undefined ? [{ storage, index: r.index, recipient: r.recipient, text: r.text, sent: r.status === 'STO SENT' }] : [],
+        );
+        this.#options.onListed?.({ storage, copies, at });
+      }
       if (records.length > 0) this.#log.info({ storage, listed: records.length, handed: count }, 'swept stored messages');
       return count;
     });
@@ -173,10 +190,10 @@ export class Inbox {
     const assembled = this.#parts.add(message, this.#now());
     if (assembled?.kind === 'complete') {
       const [first, ...rest] = assembled.parts;
-      if (rest.length === 0) this.#incoming.next(first!);
+      if (rest.length === 0) this.#handOut(first!);
       else {
         const { udh: _udh, ...whole } = first!;
-        this.#incoming.next({
+        this.#handOut({
           ...whole,
           text: assembled.text,
           source: assembled.parts.map((p) => p.source).join('+'),
@@ -187,6 +204,15 @@ export class Inbox {
       }
     }
     this.#armExpiry();
+  }
+
+  /**
+   * Hands a message to the subscriber after the SMS job that read it has let go of the lock: the
+   * next command (a queued read, a reply's AT+CMGW) goes to the modem first, and the subscriber's
+   * synchronous commits to disk overlap with the modem's work instead of idling it.
+   */
+  #handOut(message: IncomingSms): void {
+    setImmediate(() => this.#incoming.next(message));
   }
 
   /** Looks again for stale parts while some wait, a quarter of the timeout from now. */
@@ -204,7 +230,7 @@ export class Inbox {
         { sender: first.sender, have: expired.parts.length, of: first.udh?.total },
         'a concatenated message stayed incomplete: handing out its parts one by one so they do not clog storage',
       );
-      for (const part of expired.parts) this.#incoming.next(part);
+      for (const part of expired.parts) this.#handOut(part);
     }
     this.#armExpiry();
   }

@@ -2,7 +2,7 @@ import { Observable, Subject, Subscription } from 'rxjs';
 import type { Logger } from '../log.js';
 import { DeleteBatcher } from './delete-batcher.js';
 import type { ReplyModem } from './durable-sender.js';
-import { Inbox, type IncomingSms, type StoredCopy } from './inbox.js';
+import { Inbox, type IncomingSms, type StorageListing, type StoredCopy } from './inbox.js';
 import { Outbox, type OutboxOptions, type PrepareOptions, type PreparedSms, type StoredState } from './outbox.js';
 import { StorageSelector } from './storage-selector.js';
 import { SerialLock } from './serial-lock.js';
@@ -52,11 +52,14 @@ export class SmsService implements ReplyModem {
   readonly #modem: SmsModem;
   readonly #storedCopies = new Subject<StoredCopy>();
   readonly #statusReports = new Subject<StatusReportRecord>();
+  readonly #listings = new Subject<StorageListing>();
   readonly #defaultRecipient: string;
 
   readonly incoming$: Observable<IncomingSms>;
   /** SUBMITs a sweep found in storage: sent copies a failed delete left, or copies a crash orphaned. */
   readonly storedCopies$: Observable<StoredCopy> = this.#storedCopies.asObservable();
+  /** Each AT+CMGL of the home storage: the reply copies it holds, by slot. */
+  readonly listings$: Observable<StorageListing> = this.#listings.asObservable();
   /** Status reports (+CDS, or stored and announced by +CDSI), each once. */
   readonly statusReports$: Observable<StatusReportRecord> = this.#statusReports.asObservable();
 
@@ -89,6 +92,7 @@ export class SmsService implements ReplyModem {
       ...(options.storageCheckMs === undefined ? {} : { storageCheckMs: options.storageCheckMs }),
       onStatusReport: (report) => this.#statusReports.next(report),
       onStoredCopy: (copy) => this.#storedCopies.next(copy),
+      onListed: (listing) => this.#listings.next(listing),
     });
     this.incoming$ = this.#inbox.incoming$;
   }
@@ -142,5 +146,6 @@ export class SmsService implements ReplyModem {
     this.#inbox.complete();
     this.#storedCopies.complete();
     this.#statusReports.complete();
+    this.#listings.complete();
   }
 }

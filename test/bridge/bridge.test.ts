@@ -155,6 +155,9 @@ describe('Bridge', () => {
     pending('stuck', 2, 5, false);
     setup({ store, sms });
     await settle();
+    expect(sms.sent).toEqual([]); // waiting for the start-up listing (one AT+CMGL) to settle them
+    sms.list();
+    await settle();
     expect(sms.sent.map((s) => s.text)).toEqual(['re stuck']);
     expect(store.history({ direction: 'outbound' }).map((r) => ('status' in r ? r.status : r.state))).toEqual(['sent', 'sent']);
     expect(store.stats().uncertainRetries).toBe(1);

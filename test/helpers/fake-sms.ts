@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import type { BridgeSms } from '../../src/bridge/bridge.js';
 import { BridgeError } from '../../src/errors.js';
 import type { ReplyModem } from '../../src/sms/durable-sender.js';
-import type { IncomingSms, StoredCopy } from '../../src/sms/inbox.js';
+import type { IncomingSms, StorageListing, StoredCopy } from '../../src/sms/inbox.js';
 import type { PreparedSms, StoredState } from '../../src/sms/outbox.js';
 import type { StatusReportRecord } from '../../src/sms/types.js';
 
@@ -12,6 +12,13 @@ export class FakeSms implements BridgeSms, ReplyModem {
   readonly incoming$ = this.incoming.asObservable();
   readonly storedCopies = new Subject<StoredCopy>();
   readonly storedCopies$ = this.storedCopies.asObservable();
+  readonly listings = new Subject<StorageListing>();
+  readonly listings$ = this.listings.asObservable();
+  /** Lists the slots as AT+CMGL would, after the listing's time. */
+  list(): void {
+    const copies = [...this.slots.entries()].map(([index, s]) => ({ storage: 'ME', index, recipient: s.to, text: s.text, sent: s.sent }));
+    this.listings.next({ storage: 'ME', copies, at: new Date() });
+  }
   readonly statusReports = new Subject<StatusReportRecord>();
   readonly statusReports$ = this.statusReports.asObservable();
   readonly deletes: number[] = [];

@@ -124,6 +124,38 @@ describe('DurableSender: the journal protocol of one reply', () => {
 });
 
 describe('DurableSender: status reports and stored copies', () => {
+  it('settles replies a crash left `sending` from the start-up listing (one AT+CMGL), reading no slot: STO SENT recorded, STO UNSENT sent from its slot, missing written again', async () => {
+    const { sms, journal, sender } = setup();
+    const crashed = (text: string, index: number) => {
+      const row = journal.enqueueOutbound({ to: '000', text });
+      journal.markSending(row.id);
+      journal.markStored(row.id, index);
+      return row;
+    };
+    const went = crashed('went out', 3);
+    const stuck = crashed('stuck', 4);
+    const lost = crashed('lost', 5); // the crash came before the copy was written
+    sms.slots.set(3, { text: 'went out', to: '000', sent: true });
+    sms.slots.set(4, { text: 'stuck', to: '000', sent: false });
+    const reads: number[] = [];
+    const slotState = sms.slotState.bind(sms);
+    sms.slotState = (i) => (reads.push(i), slotState(i));
+    await new Promise((r) => setTimeout(r, 5)); // the listing comes after the journal's last step
+    sender.start();
+    await sender.drain();
+    expect(journal.getOutbound(went.id)?.status).toBe('sending'); // waits for the listing
+    sms.list();
+    await settle();
+    await sender.drain();
+    expect(journal.getOutbound(went.id)).toMatchObject({ status: 'sent', storedIndex: 3 });
+    expect(journal.getOutbound(stuck.id)).toMatchObject({ status: 'sent', storedIndex: 4 });
+    expect(journal.getOutbound(lost.id)?.status).toBe('sent');
+    expect(reads).toEqual([]);
+    expect(sms.sent.map((s) => s.text)).toEqual(['stuck', 'lost']); // from its slot once; written and sent once
+    await settle();
+    expect(sms.slots.size).toBe(0);
+  });
+
   const report = (mr: number, st: number): StatusReportRecord => ({
     kind: 'status-report',
     messageReference: mr,

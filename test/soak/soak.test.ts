@@ -20,6 +20,7 @@ describe('soak: commands through faults and SIGKILLs', () => {
       seed: Number(process.env.SOAK_SEED ?? 1),
       bridgeArgv: ['--import', loader, main],
       stallMs: 45_000,
+      cnmaTimeoutMs: 3000,
     });
     const summary = { faults: report.faults, kills: report.kills, interrupted: report.interrupted, seconds: report.seconds };
     expect({ ...summary, crashes: report.crashes }).toEqual({ ...summary, crashes: [] });
