@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseConfig } from '../config/config.js';
 import { silentLogger } from '../log.js';
-import { startBridge } from '../cli/wiring.js';
+import { startBridge } from '../api/wiring.js';
 import { startPtyLink, type PtyLink } from '../sim/pty-link.js';
 import { VirtualModem, type OutboxEntry } from '../sim/virtual-modem.js';
 import { SerialTransport } from '../transport/serial-transport.js';

@@ -6,7 +6,7 @@ import { detectPort, listCandidates } from '../modem/port-detect.js';
 import { SerialTransport } from '../transport/serial-transport.js';
 import { EXIT, fail } from './exit-codes.js';
 import { createLogger } from './logger.js';
-import { portOpener, probeAt } from './open-port.js';
+import { portOpener, probeAt } from '../api/open-port.js';
 
 export function registerModemCommands(program: Command): void {
   program

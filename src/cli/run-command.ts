@@ -12,8 +12,8 @@ import type { ProfileName } from '../sim/profiles.js';
 import { DEMO_ROUTES, DEMO_SAMPLES } from './demo.js';
 import { EXIT, fail } from './exit-codes.js';
 import { createLogger } from './logger.js';
-import { portOpener } from './open-port.js';
-import { startBridge } from './wiring.js';
+import { portOpener } from '../api/open-port.js';
+import { startBridge } from '../api/wiring.js';
 import { systemdNotifier } from './systemd-notify.js';
 import type { ModemSession } from '../modem/modem-session.js';
 

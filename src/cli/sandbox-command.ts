@@ -21,7 +21,7 @@ import { StreamTransport } from '../transport/stream-transport.js';
 import { DEMO_ROUTES, DEMO_SAMPLES } from './demo.js';
 import { EXIT, fail } from './exit-codes.js';
 import { createLogger } from './logger.js';
-import { startBridge, type RunningBridge } from './wiring.js';
+import { startBridge, type RunningBridge } from '../api/wiring.js';
 
 export interface SandboxCliOptions {
   port: number;

@@ -42,6 +42,18 @@ export function parseConfig(text: string, origin: string): Config {
 }
 
 /**
+ * Validates a configuration given as an object with the YAML file's keys (the library's way in).
+ * Relative paths resolve against the working directory; secrets come as `pin`, `keyEnv`, `keyFile`.
+ */
+export function configFromObject(data: unknown, origin = 'options'): Config {
+  const result = validateConfig(data ?? {});
+  if (!result.ok) throw invalid(`invalid configuration in ${origin}:\n  ${formatIssues(result.issues).join('\n  ')}`);
+  const { pin, ...rest } = result.config;
+  const config: Config = { ...rest, secrets: pin === undefined ? {} : { pin: new Secret(pin) } };
+  return resolveSecrets(config, process.cwd(), process.env);
+}
+
+/**
  * Reads `path` (default: $SMSBRIDGE_CONFIG; with neither, all defaults), validates it, resolves
  * relative paths (store.path, keyFile, pinFile) against the file's directory, and reads the secrets.
  */
@@ -56,7 +68,11 @@ export function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env):
     }
   }
   const config = parseConfig(text, file ?? '(defaults)');
-  const base = file === undefined ? process.cwd() : dirname(resolve(file));
+  return resolveSecrets(config, file === undefined ? process.cwd() : dirname(resolve(file)), env);
+}
+
+/** Resolves relative paths (store.path, keyFile, pinFile) against `base` and reads the secrets. */
+function resolveSecrets(config: Config, base: string, env: NodeJS.ProcessEnv): Config {
   const at = (p: string) => resolve(base, p);
   config.store = { ...config.store, path: at(config.store.path) };
   if (config.keyFile !== undefined) config.keyFile = at(config.keyFile);

@@ -8,7 +8,7 @@ import { startPtyLink, type PtyLink } from '../../src/sim/pty-link.js';
 import { VirtualModem } from '../../src/sim/virtual-modem.js';
 import { cliArgs } from '../helpers/cli.js';
 import { detectPort } from '../../src/modem/port-detect.js';
-import { probeAt } from '../../src/cli/open-port.js';
+import { probeAt } from '../../src/api/open-port.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/transcripts/${name}`, import.meta.url));
 

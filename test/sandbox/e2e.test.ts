@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startBridge, type RunningBridge } from '../../src/cli/wiring.js';
+import { startBridge, type RunningBridge } from '../../src/api/wiring.js';
 import { parseConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/log.js';
 import { VirtualModem } from '../../src/sim/virtual-modem.js';

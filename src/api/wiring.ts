@@ -15,6 +15,7 @@ import { DurableSender } from '../sms/durable-sender.js';
 import { SmsService } from '../sms/sms-service.js';
 import { BridgeStore } from '../store/bridge-store.js';
 import type { Transport } from '../transport/transport.js';
+import type { OutboundRecord } from '../store/types.js';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -22,6 +23,7 @@ export interface RunningBridge {
   session: ModemSession;
   sms: SmsService;
   bridge: Bridge;
+  replies: DurableSender<OutboundRecord>;
   store: BridgeStore;
   dispatcher: Dispatcher;
   stop(): Promise<void>;
@@ -37,6 +39,8 @@ export interface WireOptions {
   tracePath?: string;
   /** Called with the session before it starts (systemd notifications, state watchers). */
   onSession?: (session: ModemSession) => void;
+  /** Called once everything is built, before anything starts: subscribe here to miss nothing. */
+  onWired?: (parts: Omit<RunningBridge, 'stop'>) => void;
 }
 
 /** Builds the whole bridge from configuration: session → SMS layer → store → dispatcher → bridge. */
@@ -102,6 +106,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
   });
   const replies = new DurableSender({ modem: sms, journal: store, via: config.sms.sendVia, log });
   const bridge = new Bridge({ sms, replies, store, dispatcher, replyTo: config.sms.replyTo, log });
+  options.onWired?.({ session, sms, bridge, replies, store, dispatcher });
   sms.start();
   bridge.start();
   const prune = setInterval(() => store.prune(config.store.retentionDays), 6 * 3600_000);
@@ -120,6 +125,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
     session,
     sms,
     bridge,
+    replies,
     store,
     dispatcher,
     stop: async () => {
