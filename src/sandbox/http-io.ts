@@ -29,7 +29,7 @@ export const CORS_HEADERS = {
   'access-control-expose-headers': 'Content-Type',
 } as const;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...CORS_HEADERS });
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...CORS_HEADERS, ...headers });
   res.end(JSON.stringify(body));
 }

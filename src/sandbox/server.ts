@@ -118,7 +118,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   if (path === TOKEN_PATH) {
     if (method !== 'POST') return sendJson(res, 405, methodNotAllowed(method, path).toJSON());
     const answer = deps.tokens.grant(await readForm(req).catch(() => new URLSearchParams()), req.headers.authorization);
-    return sendJson(res, answer.ok ? 200 : answer.status, answer.body);
+    // A client that failed to authenticate is told how to (RFC 6749 §5.2: the scheme it should use).
+    const challenge: Record<string, string> = !answer.ok && answer.status === 401 ? { 'www-authenticate': 'Basic realm="smsbridge sandbox"' } : {};
+    return sendJson(res, answer.ok ? 200 : answer.status, answer.body, challenge);
   }
   try {
     // Authorization comes first: without a token nothing about the API is revealed, not even its paths.
@@ -134,7 +136,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     sendJson(res, status, body);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    sendJson(res, error.status, error.toJSON());
+    sendJson(res, error.status, error.toJSON(), error.status === 401 ? { 'www-authenticate': bearerChallenge(req.headers.authorization) } : {});
   }
 }
 
@@ -144,4 +146,13 @@ function pathParameter(raw: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * RFC 6750 §3: a 401 names the Bearer scheme; with a token that did not pass, `invalid_token` too
+ * (§3.1: no error code when the request carried no credentials).
+ */
+function bearerChallenge(authorization: string | undefined): string {
+  const realm = 'Bearer realm="smsbridge sandbox"';
+  return authorization?.toLowerCase().startsWith('bearer ') ? `${realm}, error="invalid_token"` : realm;
 }

@@ -129,10 +129,10 @@ describe('authorization', () => {
   const noToken = (path: string, init: RequestInit = {}) => fetch(`${api.sandbox.url}${path}`, init);
 
   it.each([
-    ['no Authorization header', {}],
-    ['a bad token', { authorization: 'Bearer nope' }],
-    ['another scheme', { authorization: 'Basic eDp5' }],
-  ])('answers 401 to a request with %s, on every route', async (_what, headers) => {
+    ['no Authorization header', {}, 'Bearer realm="smsbridge sandbox"'],
+    ['a bad token', { authorization: 'Bearer nope' }, 'Bearer realm="smsbridge sandbox", error="invalid_token"'],
+    ['another scheme', { authorization: 'Basic eDp5' }, 'Bearer realm="smsbridge sandbox"'],
+  ])('answers 401 to a request with %s, on every route, with a Bearer challenge (RFC 6750 §3)', async (_what, headers, challenge) => {
     for (const [method, path] of [
       ['GET', '/v1/SmsCommands'],
       ['POST', '/v1/SmsCommands'],
@@ -142,6 +142,7 @@ describe('authorization', () => {
     ] as const) {
       const response = await noToken(path, { method, headers });
       expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe(challenge);
       expect(((await response.json()) as { code: number; status: number })).toMatchObject({ code: 20003, status: 401 });
     }
   });
@@ -183,6 +184,7 @@ describe('authorization', () => {
     const form = { grant_type: 'client_credentials', client_id: api.sandbox.account.clientId, client_secret: `${api.sandbox.account.clientSecret}x` };
     const response = await noToken('/api-services/v1/auth/token', { method: 'POST', body: new URLSearchParams(form) });
     expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Basic realm="smsbridge sandbox"');
   });
 });
 
