@@ -16,6 +16,8 @@ import { SmsService } from '../sms/sms-service.js';
 import { BridgeStore } from '../store/bridge-store.js';
 import type { Transport } from '../transport/transport.js';
 import type { OutboundRecord } from '../store/types.js';
+import type { Subscription } from 'rxjs';
+import { ownCommand, StatusFile, statusPathFor } from './status-file.js';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -107,6 +109,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
   const replies = new DurableSender({ modem: sms, journal: store, via: config.sms.sendVia, log });
   const bridge = new Bridge({ sms, replies, store, dispatcher, replyTo: config.sms.replyTo, log });
   options.onWired?.({ session, sms, bridge, replies, store, dispatcher });
+  const status = config.store.path === ':memory:' ? undefined : watchStatus(statusPathFor(config.store.path), session, bridge);
   sms.start();
   bridge.start();
   const prune = setInterval(() => store.prune(config.store.retentionDays), 6 * 3600_000);
@@ -119,6 +122,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
     sms.stop();
     await session.close();
     store.close();
+    status?.unsubscribe();
     throw error;
   }
   return {
@@ -134,6 +138,40 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
       sms.stop();
       await session.close();
       store.close();
+      status?.unsubscribe();
     },
   };
+}
+
+/** Keeps the status file beside the store up to date: state changes, what the modem is, the last error. */
+function watchStatus(path: string, session: ModemSession, bridge: Bridge): Subscription {
+  const now = () => new Date().toISOString();
+  const file = new StatusFile(path, {
+    pid: process.pid,
+    command: ownCommand(),
+    version: VERSION,
+    startedAt: now(),
+    state: session.state,
+    stateSince: now(),
+    stateReason: 'starting',
+  });
+  const modem = () => {
+    const info = session.info();
+    return info ? { modem: { manufacturer: info.manufacturer, model: info.model, imei: info.imei, signalDbm: info.signalDbm, registration: info.registration, operator: info.operator, storage: info.storage } } : {};
+  };
+  const subscription = session.changes$.subscribe((change) => {
+    const trouble = ['recovering', 'backoff', 'rebooting', 'failed', 'locked'].includes(change.to);
+    file.update({ state: change.to, stateSince: change.at.toISOString(), stateReason: change.reason, ...modem(), ...(trouble ? { lastError: { message: change.reason, at: change.at.toISOString() } } : {}) });
+  });
+  subscription.add(
+    bridge.events$.subscribe((event) => {
+      if (event.kind === 'reply' && event.status === 'failed') file.update({ lastError: { message: `reply #${event.reply.id} failed: ${event.reply.errorMessage ?? ''}`, at: now() } });
+    }),
+  );
+  // The session's last word is `stopped`; the file says so after the session is gone.
+  subscription.add(() => {
+    const last = file.status;
+    file.update({ state: 'stopped', stateSince: now(), stateReason: last.state === 'ready' || last.state === 'stopped' ? 'stopped' : `stopped while ${last.state}: ${last.stateReason}` });
+  });
+  return subscription;
 }

@@ -11,6 +11,10 @@ export const EXIT = {
   MODEM_GONE: 4,
   /** run: the SIM needs a PIN or PUK that smsbridge will not guess (the unit does not restart on it). */
   SIM_LOCKED: 5,
+  /** status: a bridge runs on this store but is not ready (the modem is on its way back). */
+  NOT_READY: 6,
+  /** status, send: no bridge runs on this store. */
+  NOT_RUNNING: 7,
 } as const;
 
 export function fail(code: number, message: string): void {

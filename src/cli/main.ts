@@ -16,6 +16,7 @@ type Register = (program: Command) => void;
 /** Each command's module, loaded only when needed: `smsbridge run` never loads the sandbox, the cloud client or the simulator. */
 const COMMANDS: readonly (readonly [string[], () => Promise<Register>])[] = [
   [['run'], async () => (await import('./run-command.js')).registerRunCommand],
+  [['status'], async () => (await import('./status-command.js')).registerStatusCommand],
   [['send', 'history'], async () => (await import('./store-commands.js')).registerStoreCommands],
   [['detect', 'info'], async () => (await import('./modem-commands.js')).registerModemCommands],
   [['replay'], async () => (await import('./replay-command.js')).registerReplayCommand],

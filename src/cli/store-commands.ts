@@ -1,23 +1,33 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../config/config.js';
+import { readStatus, statusPathFor } from '../api/status-file.js';
+import { CONFIG_ENV, loadConfig, type Config } from '../config/config.js';
 import { checkSmsText } from '../sms/gsm7.js';
 import { BridgeStore } from '../store/bridge-store.js';
 import type { HistoryEntry } from '../store/types.js';
 import { EXIT, fail } from './exit-codes.js';
 
+/** Where scripts/install.sh puts the configuration the systemd unit runs with. */
+const INSTALLED_CONFIG = '/etc/smsbridge/smsbridge.yaml';
+
 export function registerStoreCommands(program: Command): void {
   program
     .command('send')
-    .description('queue an SMS for the running bridge to send (to 000 unless --to); it is sent within seconds')
+    .description('queue an SMS for the bridge running on this configuration to send (to 000 unless --to); it is sent within seconds')
     .argument('<text>', 'the message: one SMS, at most 160 GSM-7 characters')
     .option('--to <number>', 'recipient (default: sms.replyTo from the configuration, 000)')
     .option('-c, --config <file>', 'YAML configuration (for the store path)')
     .option('--db <path>', 'store path (overrides the configuration)')
-    .addHelpText('after', '\nExit codes: 0 queued, 1 the text cannot be sent as one SMS, 2 bad arguments or configuration.')
-    .action((text: string, options: { to?: string; config?: string; db?: string }) => {
+    .option('--queue', 'queue it even when no bridge runs on this store (the next one to start sends it)')
+    .addHelpText(
+      'after',
+      '\nThe configuration is the one `run` uses: --config, else $SMSBRIDGE_CONFIG, else /etc/smsbridge/smsbridge.yaml when it exists.' +
+        '\nExit codes: 0 queued (and a bridge runs that will send it), 1 the text cannot be sent as one SMS, 2 bad arguments or configuration, 7 no bridge runs on this store (nothing queued; --queue queues anyway).',
+    )
+    .action((text: string, options: { to?: string; config?: string; db?: string; queue?: boolean }) => {
       let config: Config;
       try {
-        config = loadConfig(options.config);
+        config = loadConfig(options.config ?? (process.env[CONFIG_ENV] === undefined && existsSync(INSTALLED_CONFIG) ? INSTALLED_CONFIG : undefined));
       } catch (error) {
         return fail(EXIT.USAGE, (error as Error).message);
       }
@@ -25,10 +35,16 @@ export function registerStoreCommands(program: Command): void {
       if (!/^\+?[0-9]{1,20}$/.test(to)) return fail(EXIT.USAGE, `--to ${JSON.stringify(to)} is not a phone number`);
       const check = checkSmsText(text);
       if (!check.ok) return fail(EXIT.FAILURE, check.message);
-      const store = BridgeStore.open(options.db ?? config.store.path);
+      const storePath = options.db ?? config.store.path;
+      const bridge = readStatus(statusPathFor(storePath));
+      if (!bridge.running && !options.queue) {
+        return fail(EXIT.NOT_RUNNING, `no bridge runs on ${storePath} (${bridge.why}): nothing queued. Start it, point --config at its configuration, or add --queue.`);
+      }
+      const store = BridgeStore.open(storePath);
       try {
         const { id } = store.enqueueOutbound({ to, text });
-        console.log(`queued #${id} to ${to} (${check.units} septets)`);
+        const who = bridge.running ? `the bridge (pid ${bridge.status.pid}, ${bridge.status.state}) sends it` : 'no bridge runs: the next one to start sends it';
+        console.log(`queued #${id} to ${to} (${check.units} septets); ${who}`);
       } finally {
         store.close();
       }

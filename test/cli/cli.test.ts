@@ -71,12 +71,15 @@ describe('smsbridge CLI', () => {
     expect(stdout).toMatch(/SIM\s+READY, 3 PIN attempts left, 10 PUK/);
   });
 
-  it('send queues a message in the store and history lists it; an oversize one is refused with exit 1', async () => {
+  it('send refuses (exit 7) when no bridge runs on the store; --queue queues anyway and history lists it; an oversize one is refused with exit 1', async () => {
     const db = join(dir, 'send.db');
-    const queued = await smsbridge('send', '--db', db, 'hello 000');
+    const alone = await smsbridge('send', '--db', db, 'hello 000');
+    expect(alone.code).toBe(7);
+    expect(alone.stderr).toMatch(/no bridge runs on .*send\.db.*nothing queued/);
+    const queued = await smsbridge('send', '--db', db, '--queue', 'hello 000');
     expect(queued).toMatchObject({ code: 0 });
-    expect(queued.stdout).toMatch(/^queued #1 to 000/);
-    const refused = await smsbridge('send', '--db', db, 'x'.repeat(161));
+    expect(queued.stdout).toMatch(/^queued #1 to 000 .*the next one to start sends it/);
+    const refused = await smsbridge('send', '--db', db, '--queue', 'x'.repeat(161));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('161 septets');
     const history = await smsbridge('history', '--db', db, '--json');
