@@ -18,6 +18,9 @@ import type { Transport } from '../transport/transport.js';
 import type { OutboundRecord } from '../store/types.js';
 import type { Subscription } from 'rxjs';
 import { ownCommand, StatusFile, statusPathFor } from './status-file.js';
+import type { MetricsServer } from './metrics-server.js';
+import type { AtChannel } from '../at/at-channel.js';
+import { BridgeError } from '../errors.js';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -50,6 +53,14 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
   const { config, log } = options;
   const store = BridgeStore.open(config.store.path);
   const started = Date.now();
+  // Whoever wants each new AT channel's traffic: the trace file, the metrics.
+  const channelWatchers: ((channel: AtChannel) => void)[] = [];
+  if (options.tracePath) {
+    const path = options.tracePath;
+    channelWatchers.push((channel) =>
+      recordTraffic(channel.traffic$, (line) => appendFileSync(path, `${line}\n`), { title: `smsbridge ${VERSION} session`, source: new Date().toISOString() }),
+    );
+  }
   const session = new ModemSession({
     open: options.open,
     sms: { mode: config.sms.mode, delivery: config.sms.delivery, statusReports: config.sms.statusReports, storage: config.sms.storage },
@@ -60,14 +71,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
     channel: { redactBodies: config.log.redactPayloads },
     settingsCheckMs: config.supervision.settingsCheckMs,
     ...(config.supervision.maxOfflineMs > 0 ? { maxOfflineMs: config.supervision.maxOfflineMs } : {}),
-    ...(options.tracePath
-      ? {
-          onChannel: (channel) => {
-            const path = options.tracePath!;
-            recordTraffic(channel.traffic$, (line) => appendFileSync(path, `${line}\n`), { title: `smsbridge ${VERSION} session`, source: new Date().toISOString() });
-          },
-        }
-      : {}),
+    onChannel: (channel) => channelWatchers.forEach((watch) => watch(channel)),
   });
   options.onSession?.(session);
   const sms = new SmsService({
@@ -110,6 +114,21 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
   const bridge = new Bridge({ sms, replies, store, dispatcher, replyTo: config.sms.replyTo, log });
   options.onWired?.({ session, sms, bridge, replies, store, dispatcher });
   const status = config.store.path === ':memory:' ? undefined : watchStatus(statusPathFor(config.store.path), session, bridge);
+  let metrics: MetricsServer | undefined;
+  if (config.metrics.listen !== undefined) {
+    // Loaded only when configured (prom-client and an HTTP server stay off a plain bridge).
+    const { startMetricsServer } = await import('./metrics-server.js');
+    try {
+      metrics = await startMetricsServer(config.metrics.listen, { session, bridge, store });
+    } catch (error) {
+      status?.unsubscribe();
+      store.close();
+      throw new BridgeError('CONFIG_INVALID', `metrics.listen ${config.metrics.listen}: cannot listen: ${(error as Error).message}`, { cause: error });
+    }
+    const server = metrics;
+    channelWatchers.push((channel) => server.watchChannel(channel.traffic$));
+    log.info({ url: `${server.url}/metrics` }, 'metrics and /healthz served');
+  }
   sms.start();
   bridge.start();
   const prune = setInterval(() => store.prune(config.store.retentionDays), 6 * 3600_000);
@@ -123,6 +142,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
     await session.close();
     store.close();
     status?.unsubscribe();
+    await metrics?.close();
     throw error;
   }
   return {
@@ -139,6 +159,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
       await session.close();
       store.close();
       status?.unsubscribe();
+      await metrics?.close();
     },
   };
 }

@@ -137,6 +137,16 @@ const configSchema = mapping(
         maxOfflineMs: withDefault(nonNegativeInt, 0),
       }),
     ),
+    metrics: section(
+      mapping({
+        // Prometheus /metrics and /healthz; off unless set. A local address: the device is not a web server.
+        listen: optional(
+          refine(matches(text, /^[^\s:]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464'), (s) =>
+            Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535 ? undefined : 'expected a port up to 65535',
+          ),
+        ),
+      }),
+    ),
     dispatcher: section(
       mapping({
         timeoutMs: withDefault(positiveNumber, DEFAULT_TIMEOUT_MS),

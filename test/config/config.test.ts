@@ -41,6 +41,7 @@ const DEFAULTS: Config = {
   store: { path: './smsbridge.db', retentionDays: 30 },
   log: { level: 'info', trace: false, redactPayloads: false },
   supervision: { settingsCheckMs: 30000, maxOfflineMs: 0 },
+  metrics: {},
   dispatcher: { timeoutMs: 10000, unknownReply: 'ERR unknown command: {verb}' },
   secrets: {},
 };
@@ -94,6 +95,8 @@ describe('parseConfig', () => {
     ['an unknown profile', 'profile: nokia', 'profile: expected one of auto, quectel, simcom, huawei, ublox, telit, generic, got "nokia"'],
     ['an unknown SMS mode', 'sms: { mode: binary }', 'sms.mode: expected text or pdu, got "binary"'],
     ['an unknown delivery', 'sms: { delivery: push }', 'sms.delivery: expected auto (+CMT acknowledged with +CNMA where the modem can, else +CMTI), store (+CMTI) or direct (+CMT), got "push"'],
+    ['a metrics address without a port', 'metrics: { listen: localhost }', 'metrics.listen: expected host:port, e.g. 127.0.0.1:9464'],
+    ['a metrics port out of range', 'metrics: { listen: "127.0.0.1:70000" }', 'metrics.listen: expected a port up to 65535'],
     ['an unquoted 000 in the allow-list', 'allow: [000]', 'allow.0: expected a phone number (digits, optional leading +) in quotes (YAML reads unquoted digits as a number: write "000"), got 0'],
     ['an empty allow-list', 'allow: []', 'allow: expected at least one sender (an empty list refuses every command), got a list'],
     ['a sender that is not a number', 'allow: ["Vodafone"]', 'allow.0: expected a phone number (digits, optional leading +), got "Vodafone"'],

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPtyLink } from '../../src/sim/pty-link.js';
 import { VirtualModem } from '../../src/sim/virtual-modem.js';
@@ -75,5 +76,39 @@ describe('status and send against a running bridge', () => {
     expect(after.stdout).toMatch(/last command: "ping 5"/);
     const refused = await cli('send', '--config', config, 'nobody home');
     expect(refused.code).toBe(7);
+  }, 90_000);
+
+  it('serves Prometheus /metrics and /healthz on the configured local address', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'smsbridge-metrics-'));
+    const modem = new VirtualModem({ profile: 'quectel', latencyMs: 1 });
+    const link = await startPtyLink({ modem, link: join(dir, 'ttySIM') });
+    const config = join(dir, 'smsbridge.yaml');
+    writeFileSync(config, `port: ${link.link}\nstore:\n  path: ${join(dir, 'bridge.db')}\nlog:\n  level: warn\nmetrics:\n  listen: 127.0.0.1:${port}\n`);
+    cleanups.push(() => link.close(), () => modem.dispose(), () => rmSync(dir, { recursive: true, force: true }));
+    const bridge = spawn(process.execPath, cliArgs('run', '--config', config), { stdio: 'ignore' });
+    cleanups.push(() => bridge.kill('SIGKILL'));
+    const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`).then(async (r) => ({ status: r.status, body: await r.text() })).catch(() => ({ status: 0, body: '' }));
+    // Healthy on the way up too (a state within its deadline); ready once SMS works.
+    await waitFor(async () => (await get('/healthz')).body === 'ok: ready\n', '/healthz ok: ready');
+    expect((await get('/healthz')).status).toBe(200);
+    modem.deliver({ from: '000', text: 'ping 1' });
+    modem.deliver({ from: '000', text: 'nonsense' });
+    await waitFor(() => modem.outbox.length >= 2, 'two replies');
+    await waitFor(async () => /smsbridge_replies_total\{status="sent"\} 2/.test((await get('/metrics')).body), 'the replies counted');
+    const metrics = (await get('/metrics')).body;
+    expect(metrics).toMatch(/smsbridge_commands_total\{outcome="ok"\} 1/);
+    expect(metrics).toMatch(/smsbridge_commands_total\{outcome="unknown"\} 1/);
+    expect(metrics).toMatch(/smsbridge_session_state\{state="ready"\} 1/);
+    expect(metrics).toMatch(/smsbridge_command_latency_seconds_count 2/);
+    expect(metrics).toMatch(/smsbridge_replies_pending 0/);
+    expect(Number(/smsbridge_at_exchanges_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(10);
+    expect(metrics).toMatch(/smsbridge_process_resident_memory_bytes \d+/);
+    expect((await get('/nothing')).status).toBe(404);
   }, 90_000);
 });
