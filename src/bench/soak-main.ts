@@ -16,6 +16,9 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'send-via': { type: 'string', default: 'storage' },
     'check-ms': { type: 'string', default: '5000' },
+    // How long the simulated network waits for AT+CNMA (the simulator's default: 15 s).
+    'cnma-timeout-ms': { type: 'string' },
+    'stall-ms': { type: 'string', default: '180000' },
     keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -41,6 +44,8 @@ const report = await runSoak({
   seed: number('seed', 0),
   sendVia,
   settingsCheckMs: number('check-ms', 0),
+  ...(values['cnma-timeout-ms'] === undefined ? {} : { cnmaTimeoutMs: number('cnma-timeout-ms', 1) }),
+  stallMs: number('stall-ms', 1000),
   bridgeArgv,
   keep: values.keep ?? false,
   progress: (line) => console.error(`soak: ${line}`),

@@ -13,6 +13,8 @@ export interface ReplyModem {
   readonly storedCopies$: Observable<StoredCopy>;
   /** Each listing of the home storage (the one AT+CMGL each start makes anyway). */
   readonly listings$?: Observable<StorageListing>;
+  /** Each time the modem is (again) ready: replies held back by a fault are tried at once. */
+  readonly ready$?: Observable<unknown>;
   readonly statusReports$: Observable<StatusReportRecord>;
   prepare(text: string, to: string): PreparedSms;
   write(sms: PreparedSms): Promise<number>;
@@ -34,7 +36,7 @@ export interface DurableSenderOptions<R extends JournaledReply> {
   log?: Logger;
   /** How often the journal is looked at for replies other processes queued (`smsbridge send`); default 5 s. */
   pollMs?: number;
-  /** Wait before retry n of a reply that did not go: doubling from 1 s to 60 s by default. */
+  /** Wait before retry n of a reply that did not go: doubling from 1 s to 30 s by default (and none once the modem is ready again). */
   retryDelayMs?: (failures: number) => number;
   now?: () => number;
   /**
@@ -96,6 +98,15 @@ export class DurableSender<R extends JournaledReply> {
       this.#subscription.add(
         modem.listings$.subscribe((listing) => {
           this.#listing = { at: listing.at.getTime(), copies: new Map(listing.copies.map((c) => [c.index, c])) };
+          void this.drain();
+        }),
+      );
+    }
+    if (modem.ready$) {
+      this.#subscription.add(
+        modem.ready$.subscribe(() => {
+          // What failed while the modem was away or rebooting says nothing about the modem now.
+          this.#retries.clear();
           void this.drain();
         }),
       );
@@ -301,7 +312,7 @@ export class DurableSender<R extends JournaledReply> {
 
   #scheduleRetry(id: number): void {
     const failures = (this.#retries.get(id)?.failures ?? 0) + 1;
-    const delay = (this.#options.retryDelayMs ?? backoff(1_000, 60_000))(failures);
+    const delay = (this.#options.retryDelayMs ?? backoff(1_000, 30_000))(failures);
     this.#retries.set(id, { failures, notBefore: this.#now() + delay });
     if (this.#stopped) return;
     clearTimeout(this.#wake);

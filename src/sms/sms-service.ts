@@ -58,6 +58,8 @@ export class SmsService implements ReplyModem {
   readonly incoming$: Observable<IncomingSms>;
   /** SUBMITs a sweep found in storage: sent copies a failed delete left, or copies a crash orphaned. */
   readonly storedCopies$: Observable<StoredCopy> = this.#storedCopies.asObservable();
+  /** Each time the modem is (again) ready. */
+  readonly ready$: Observable<unknown>;
   /** Each AT+CMGL of the home storage: the reply copies it holds, by slot. */
   readonly listings$: Observable<StorageListing> = this.#listings.asObservable();
   /** Status reports (+CDS, or stored and announced by +CDSI), each once. */
@@ -95,6 +97,7 @@ export class SmsService implements ReplyModem {
       onListed: (listing) => this.#listings.next(listing),
     });
     this.incoming$ = this.#inbox.incoming$;
+    this.ready$ = options.modem.ready$;
   }
 
   /** Starts listening: call before the modem session starts so the first `ready` triggers a sweep. */

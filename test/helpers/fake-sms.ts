@@ -12,6 +12,8 @@ export class FakeSms implements BridgeSms, ReplyModem {
   readonly incoming$ = this.incoming.asObservable();
   readonly storedCopies = new Subject<StoredCopy>();
   readonly storedCopies$ = this.storedCopies.asObservable();
+  readonly ready = new Subject<void>();
+  readonly ready$ = this.ready.asObservable();
   readonly listings = new Subject<StorageListing>();
   readonly listings$ = this.listings.asObservable();
   /** Lists the slots as AT+CMGL would, after the listing's time. */

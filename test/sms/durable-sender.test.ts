@@ -107,6 +107,23 @@ describe('DurableSender: the journal protocol of one reply', () => {
     expect(sms.slots.size + sms.sent.length).toBe(0);
   });
 
+  it('tries a reply held back by a fault at once when the modem is ready again, whatever its delay', async () => {
+    const { sms, journal, sender, clock, queue } = setup();
+    sender.start();
+    const row = queue('pong');
+    sms.failNext = Array.from({ length: 5 }, () => new BridgeError('PORT_CLOSED', 'the port closed'));
+    for (let i = 0; i < 5; i++) {
+      clock.now += 60_000;
+      await sender.drain();
+    }
+    expect(journal.getOutbound(row.id)?.status).toBe('queued');
+    await sender.drain(); // its next try is seconds away
+    expect(sms.sent).toEqual([]);
+    sms.ready.next();
+    await settle();
+    expect(journal.getOutbound(row.id)?.status).toBe('sent');
+  });
+
   it('retries a reply that did not go after 1 s, 2 s, 4 s… and not before', async () => {
     const { sms, journal, sender, clock, queue } = setup();
     const row = queue('pong');
