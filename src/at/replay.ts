@@ -140,7 +140,8 @@ export interface ReplayResult {
 
 /**
  * Replays a transcript through the real AT channel: the host entries become commands (a body
- * after a prompt becomes the command's body), the modem entries are played back, and the result
+ * after a prompt becomes the command's body; any other write, such as the session's ESC, is
+ * written raw as it was), the modem entries are played back, and the result
  * says what the channel made of them. A command the transcript never answers (the modem reset
  * under it) fails with AT_TIMEOUT once the transcript moves on.
  */
@@ -169,6 +170,13 @@ export async function replayTranscript(
 
   for (let i = 0; i < hosts.length; i++) {
     const text = hosts[i]!.bytes.toString('latin1');
+    if (!text.endsWith('\r') && !text.endsWith(CTRL_Z) && transport.expected?.equals(hosts[i]!.bytes)) {
+      // A raw write outside any command (the session's ESC before its first AT): written as it was.
+      const idle = waitIdle();
+      await channel.writeRaw(text);
+      await idle;
+      continue;
+    }
     if (!text.endsWith('\r')) {
       result.mismatches.push(`host entry ${escapeBytes(hosts[i]!.bytes)} is not a command and follows no prompt`);
       if (!transport.busy && transport.expected?.equals(hosts[i]!.bytes)) {
