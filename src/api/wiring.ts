@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileGuard } from './pin-guard.js';
-import { appendFileSync } from 'node:fs';
 import { Bridge } from '../bridge/bridge.js';
 import type { Config } from '../config/config.js';
 import { builtinRoutes } from '../dispatch/actions/builtin.js';
@@ -9,7 +8,7 @@ import { routeFromSpec } from '../dispatch/actions/spec.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import type { Route } from '../dispatch/types.js';
 import type { Logger } from '../log.js';
-import { recordTraffic } from '../at/recorder.js';
+import { traceChannels } from '../at/trace-file.js';
 import { ModemSession } from '../modem/modem-session.js';
 import { DurableSender } from '../sms/durable-sender.js';
 import { SmsService } from '../sms/sms-service.js';
@@ -55,12 +54,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
   const started = Date.now();
   // Whoever wants each new AT channel's traffic: the trace file, the metrics.
   const channelWatchers: ((channel: AtChannel) => void)[] = [];
-  if (options.tracePath) {
-    const path = options.tracePath;
-    channelWatchers.push((channel) =>
-      recordTraffic(channel.traffic$, (line) => appendFileSync(path, `${line}\n`), { title: `smsbridge ${VERSION} session`, source: new Date().toISOString() }),
-    );
-  }
+  if (options.tracePath) channelWatchers.push(traceChannels(options.tracePath, { redactBodies: config.log.redactPayloads, note: `smsbridge ${VERSION} session`, log }));
   const session = new ModemSession({
     open: options.open,
     sms: { mode: config.sms.mode, delivery: config.sms.delivery, statusReports: config.sms.statusReports, storage: config.sms.storage },

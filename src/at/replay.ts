@@ -52,6 +52,18 @@ export class ReplayTransport implements Transport {
     return this.#next >= this.#entries.length && !this.#emitting;
   }
 
+  /**
+   * Steps over the host entry the modem waits for, which the code will never write (a body whose
+   * command is before the start of the trace), and plays the modem entries after it. Without this
+   * the cursor stays on it for good: nothing after it is played and idle$ never fires again.
+   */
+  skip(): boolean {
+    if (this.expected === undefined) return false;
+    this.#next++;
+    this.#emitModem();
+    return true;
+  }
+
   /** Sends the modem entries that open the transcript (boot URCs before any command). */
   start(): void {
     this.#emitModem();
@@ -63,6 +75,8 @@ export class ReplayTransport implements Transport {
     const expected = this.expected;
     if (expected === undefined || !expected.equals(bytes)) {
       this.mismatches.push(`wrote ${escapeBytes(bytes)}, transcript expects ${expected ? escapeBytes(expected) : 'nothing more'}`);
+      // Nothing will be played for this write: say so (idle$), so a command waiting on it gives up now.
+      this.#emitModem();
       return Promise.resolve();
     }
     this.#next++;
@@ -126,7 +140,8 @@ export interface ReplayResult {
 
 /**
  * Replays a transcript through the real AT channel: the host entries become commands (a body
- * after a prompt becomes the command's body), the modem entries are played back, and the result
+ * after a prompt becomes the command's body; any other write, such as the session's ESC, is
+ * written raw as it was), the modem entries are played back, and the result
  * says what the channel made of them. A command the transcript never answers (the modem reset
  * under it) fails with AT_TIMEOUT once the transcript moves on.
  */
@@ -155,8 +170,20 @@ export async function replayTranscript(
 
   for (let i = 0; i < hosts.length; i++) {
     const text = hosts[i]!.bytes.toString('latin1');
+    if (!text.endsWith('\r') && !text.endsWith(CTRL_Z) && transport.expected?.equals(hosts[i]!.bytes)) {
+      // A raw write outside any command (the session's ESC before its first AT): written as it was.
+      const idle = waitIdle();
+      await channel.writeRaw(text);
+      await idle;
+      continue;
+    }
     if (!text.endsWith('\r')) {
       result.mismatches.push(`host entry ${escapeBytes(hosts[i]!.bytes)} is not a command and follows no prompt`);
+      if (!transport.busy && transport.expected?.equals(hosts[i]!.bytes)) {
+        const idle = waitIdle();
+        transport.skip();
+        await idle;
+      }
       continue;
     }
     const next = hosts[i + 1]?.bytes.toString('latin1');
@@ -183,8 +210,16 @@ export async function replayTranscript(
     // Keep the wire order: what the modem sent before the next host entry arrives first.
     while (transport.busy) await waitIdle();
   }
-  // Trailing modem entries (a URC after the last answer).
-  while (!transport.finished) await waitIdle();
+  // Trailing modem entries (a URC after the last answer). A host entry left over was never written
+  // (the replay lost step with the trace): it is a mismatch, stepped over, never waited for.
+  while (!transport.finished) {
+    const idle = waitIdle();
+    if (!transport.busy) {
+      result.mismatches.push(`host entry ${escapeBytes(transport.expected!)} was never written`);
+      transport.skip();
+    }
+    await idle;
+  }
   await channel.close();
   return result;
 }

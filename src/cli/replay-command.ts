@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { replayTranscript, type ReplayEvent } from '../at/replay.js';
-import { escapeBytes, parseTranscript } from '../transcript/transcript.js';
+import { parseAnyTranscript } from '../transcript/trace-jsonl.js';
+import { escapeBytes } from '../transcript/transcript.js';
 import { EXIT, fail } from './exit-codes.js';
 
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
-    .description('replay an AT transcript through the AT layer and print the frames, URC events and command results')
-    .argument('<file>', 'a transcript in the fixtures/transcripts format')
+    .description('replay an AT transcript or trace through the AT layer and print the frames, URC events and command results')
+    .argument('<file>', 'a transcript (fixtures/transcripts format) or a JSON-lines trace from smsbridge run --trace (docs/trace.md)')
     .option('--json', 'print one JSON object per event instead of text')
     .action(async (file: string, options: { json?: boolean }) => {
       let text: string;
@@ -19,7 +20,7 @@ export function registerReplayCommand(program: Command): void {
       }
       let transcript;
       try {
-        transcript = parseTranscript(text);
+        transcript = parseAnyTranscript(text);
       } catch (error) {
         return fail(EXIT.USAGE, `${file}: ${(error as Error).message}`);
       }

@@ -36,7 +36,7 @@ export function registerRunCommand(program: Command): void {
     .option('-p, --port <path>', 'modem port, or "auto" to detect it (overrides the configuration)')
     .option('--sim [profile]', 'run on the built-in virtual modem instead of a serial port (profile: quectel, simcom, huawei, ublox, telit, generic)')
     .option('--demo', 'with --sim: send sample commands, then take lines typed on stdin as commands from 000')
-    .option('--trace <file>', 'append the AT session to <file> in the transcript format')
+    .option('--trace <file>', 'append the AT session to <file> as JSON lines, rotated at 5 MiB, 3 files kept (docs/trace.md; smsbridge replay reads it)')
     .option('--db <path>', 'store path (overrides the configuration)')
     .option('--log-level <level>', 'trace, debug, info, warn or error (overrides the configuration)')
     .addHelpText(
@@ -101,7 +101,7 @@ export function registerRunCommand(program: Command): void {
           config,
           open,
           log,
-          ...(options.trace ? { tracePath: options.trace } : config.log.trace ? { tracePath: join(dirname(config.store.path), 'smsbridge-trace.at') } : {}),
+          ...(options.trace ? { tracePath: options.trace } : config.log.trace ? { tracePath: join(dirname(config.store.path), 'smsbridge-trace.jsonl') } : {}),
           ...(options.demo ? { routes: DEMO_ROUTES } : {}),
         });
       } catch (error) {
