@@ -14,7 +14,12 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-if (process.argv[2] === 'run' && process.env.SMSBRIDGE_V8 !== 'keep') {
+// Not when module hooks run (`--import`/`--loader`, as the tests' TypeScript loader): their worker
+// thread is a second isolate already running, and V8 flags changed under a running isolate may
+// hang or crash it (Node's v8.setFlagsFromString warning); a test bridge stalled at start-up so.
+const hooked = process.execArgv.some((arg) => /^--(import|loader|experimental-loader)\b/.test(arg));
+
+if (process.argv[2] === 'run' && process.env.SMSBRIDGE_V8 !== 'keep' && !hooked) {
   setFlagsFromString('--no-opt');
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--optimize-for-size');
