@@ -18,6 +18,8 @@ export interface OpenModemOptions {
   pin?: string;
   /** How SMS are configured (text mode and +CMTI unless told otherwise). */
   sms?: Partial<SmsSettings>;
+  /** Give up (reject with NOT_READY) when the modem is not usable within this long (default: keep trying). */
+  giveUpAfterMs?: number;
   log?: Logger;
 }
 
@@ -35,6 +37,7 @@ export async function openModem(options: OpenModemOptions = {}): Promise<ModemSe
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.pin ? { pin: options.pin } : {}),
     ...(log ? { log } : {}),
+    ...(options.giveUpAfterMs === undefined ? {} : { maxOfflineMs: options.giveUpAfterMs }),
   });
   try {
     await session.start();

@@ -19,12 +19,15 @@ export function registerStoreCommands(program: Command): void {
     .option('-c, --config <file>', 'YAML configuration (for the store path)')
     .option('--db <path>', 'store path (overrides the configuration)')
     .option('--queue', 'queue it even when no bridge runs on this store (the next one to start sends it)')
+    .option('-p, --port <path>', 'send it now, directly on this port, which no bridge may hold (AT+CMGS; nothing is queued)')
+    .option('--wait <seconds>', 'with --port: how long to wait for the modem to be usable', (v) => Number(v), 20)
     .addHelpText(
       'after',
       '\nThe configuration is the one `run` uses: --config, else $SMSBRIDGE_CONFIG, else /etc/smsbridge/smsbridge.yaml when it exists.' +
-        '\nExit codes: 0 queued (and a bridge runs that will send it), 1 the text cannot be sent as one SMS, 2 bad arguments or configuration, 7 no bridge runs on this store (nothing queued; --queue queues anyway).',
+        '\nExit codes: 0 queued (and a bridge runs that will send it) or, with --port, sent; 1 the text cannot be sent as one SMS or the modem refused it;' +
+        '\n2 bad arguments or configuration; 3 the port cannot be opened (a bridge may hold it); 7 no bridge runs on this store (nothing queued; --queue queues anyway).',
     )
-    .action((text: string, options: { to?: string; config?: string; db?: string; queue?: boolean }) => {
+    .action(async (text: string, options: { to?: string; config?: string; db?: string; queue?: boolean; port?: string; wait: number }) => {
       let config: Config;
       try {
         config = loadConfig(options.config ?? (process.env[CONFIG_ENV] === undefined && existsSync(INSTALLED_CONFIG) ? INSTALLED_CONFIG : undefined));
@@ -35,6 +38,7 @@ export function registerStoreCommands(program: Command): void {
       if (!/^\+?[0-9]{1,20}$/.test(to)) return fail(EXIT.USAGE, `--to ${JSON.stringify(to)} is not a phone number`);
       const check = checkSmsText(text);
       if (!check.ok) return fail(EXIT.FAILURE, check.message);
+      if (options.port !== undefined) return sendOnPort(options.port, text, to, config, options.wait * 1000);
       const storePath = options.db ?? config.store.path;
       const bridge = readStatus(statusPathFor(storePath));
       if (!bridge.running && !options.queue) {
@@ -86,4 +90,25 @@ function describe(entry: HistoryEntry): string {
   if (entry.direction === 'inbound') return `${at}  ◀ #${entry.id} from ${entry.sender} [${entry.state}] ${entry.text}`;
   const mr = entry.messageReference === null ? '' : ` mr=${entry.messageReference}`;
   return `${at}  ▶ #${entry.id} to ${entry.to} [${entry.status}${mr}] ${entry.text}`;
+}
+
+/** `send --port`: opens the modem itself (exclusively: a port a bridge holds cannot be opened) and sends with AT+CMGS. */
+async function sendOnPort(port: string, text: string, to: string, config: Config, waitMs: number): Promise<void> {
+  const [{ openModem }, { SmsService }, { isBridgeError }] = await Promise.all([import('../api/open-modem.js'), import('../sms/sms-service.js'), import('../errors.js')]);
+  let session;
+  try {
+    session = await openModem({ port, baud: config.baud, giveUpAfterMs: waitMs, profile: config.profile, sms: { mode: config.sms.mode, delivery: 'store' }, ...(config.secrets.pin ? { pin: config.secrets.pin.reveal() } : {}) });
+  } catch (error) {
+    // Never usable within the wait: the port cannot be opened (held by a bridge) or nothing answers on it.
+    const code = isBridgeError(error, 'NOT_READY') || isBridgeError(error, 'PORT_OPEN_FAILED') || isBridgeError(error, 'NO_PORT_FOUND') ? EXIT.PORT : EXIT.FAILURE;
+    return fail(code, `cannot use ${port}: ${(error as Error).message}${code === EXIT.PORT ? ' (if a bridge runs on it, send without --port)' : ''}`);
+  }
+  try {
+    const { messageReference } = await new SmsService({ modem: session, mode: config.sms.mode, defaultRecipient: to }).send(text, { to });
+    console.log(`sent to ${to} on ${port} (message reference ${messageReference})`);
+  } catch (error) {
+    fail(EXIT.FAILURE, `the modem did not send it: ${(error as Error).message}`);
+  } finally {
+    await session.close();
+  }
 }

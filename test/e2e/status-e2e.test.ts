@@ -44,6 +44,11 @@ describe('status and send against a running bridge', () => {
     const before = await cli('status', '--config', config);
     expect(before.code).toBe(7);
     expect(before.stdout).toContain('not running: no bridge has run on this store');
+    // No bridge holds the port: send --port opens the modem itself and sends at once.
+    const direct = await cli('send', '--config', config, '--port', link.link!, 'sent by hand');
+    expect(direct.code).toBe(0);
+    expect(direct.stdout).toMatch(/^sent to 000 on .* \(message reference \d+\)/);
+    expect(modem.outbox.map((e) => [e.to, e.text])).toEqual([['000', 'sent by hand']]);
 
     const bridge: ChildProcess = spawn(process.execPath, cliArgs('run', '--config', config), { stdio: 'ignore' });
     cleanups.push(() => bridge.kill('SIGKILL'));
@@ -63,6 +68,10 @@ describe('status and send against a running bridge', () => {
     const json = JSON.parse((await cli('status', '--config', config, '--json')).stdout) as { running: boolean; status: { state: string; pid: number } };
     expect(json).toMatchObject({ running: true, status: { state: 'ready', pid: bridge.pid } });
 
+    // The bridge holds the port now: send --port cannot open it, says so, and sends nothing.
+    const held = await cli('send', '--config', config, '--port', link.link!, '--wait', '3', 'not through a held port');
+    expect(held.code).toBe(3);
+    expect(held.stderr).toContain('if a bridge runs on it, send without --port');
     const sent = await cli('send', '--config', config, 'hello from a script');
     expect(sent.code).toBe(0);
     expect(sent.stdout).toMatch(/queued #\d+ to 000 .*the bridge \(pid \d+, ready\) sends it/);
