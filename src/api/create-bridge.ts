@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type { BridgeEvent } from '../bridge/bridge.js';
 import { configFromObject, loadConfig, type Config } from '../config/config.js';
@@ -5,7 +6,7 @@ import type { InboundCommand, Outcome, Route } from '../dispatch/types.js';
 import { BridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { ModemInfo } from '../modem/init-sequence.js';
-import type { ModemSession } from '../modem/modem-session.js';
+import type { ModemSession, StateChange } from '../modem/modem-session.js';
 import type { SessionState } from '../modem/modem-session.js';
 import type { OutboundRecord } from '../store/types.js';
 import type { Transport } from '../transport/transport.js';
@@ -19,7 +20,7 @@ export interface CreateBridgeOptions {
    * keys (docs/configuration.md). Missing keys take their defaults; invalid ones throw
    * `CONFIG_INVALID` naming the key.
    */
-  config?: string | Record<string, unknown>;
+  config?: string | Record<string, unknown> | Config;
   /** Where the modem is (`/dev/serial/by-id/…`, or `auto`); overrides `config.port`. */
   port?: string;
   /** Opens the byte stream to the modem instead of a serial port (a simulator, another transport). */
@@ -28,6 +29,8 @@ export interface CreateBridgeOptions {
   routes?: readonly Route[];
   /** Where log records go (the subset of pino's API in `Logger`); silent by default. */
   log?: Logger;
+  /** Record the AT session to this file as JSON lines, rotated (docs/trace.md); overrides `log.trace`. */
+  tracePath?: string;
 }
 
 /** A reply's progress, as the journal records it. */
@@ -46,6 +49,8 @@ export interface SmsBridge {
   readonly replies$: Observable<ReplyUpdate>;
   /** The modem session's state (`ready` when SMS works; see docs/supervision.md). Replays the current one. */
   readonly state$: Observable<SessionState>;
+  /** Each state change with its reason (what a service manager's status line shows). */
+  readonly changes$: Observable<StateChange>;
   /** Everything the bridge reports, in one stream. */
   readonly events$: Observable<BridgeEvent>;
   /**
@@ -64,6 +69,10 @@ export interface SmsBridge {
   send(text: string, options?: { to?: string }): { id: number };
   /** What configuration learned about the modem and SIM; undefined before the first `ready`. */
   info(): ModemInfo | undefined;
+  /** For a watchdog: the session is where it should be (a state within its deadline, or ready and checked lately). */
+  healthy(): boolean;
+  /** Why the session ended, once it reached a final state (`locked`, `failed`). */
+  readonly finalError: BridgeError | undefined;
   /** Stops: the session closes the port, the store closes. Pending replies stay journaled for the next start. */
   close(): Promise<void>;
 }
@@ -81,18 +90,23 @@ export function createBridge(options: CreateBridgeOptions = {}): SmsBridge {
   const config = resolveConfig(options.config);
   if (options.port !== undefined) config.port = options.port;
   const log = options.log ?? silentLogger;
+  const tracePath = options.tracePath ?? (config.log.trace && config.store.path !== ':memory:' ? join(dirname(config.store.path), 'smsbridge-trace.jsonl') : undefined);
   const routes: Route[] = [...(options.routes ?? [])];
   const commands = new Subject<InboundCommand>();
   const outcomes = new Subject<Outcome>();
   const replies = new Subject<ReplyUpdate>();
   const events = new Subject<BridgeEvent>();
   const state = new BehaviorSubject<SessionState>('closed');
+  const changes = new Subject<StateChange>();
+  let session: ModemSession | undefined;
   let running: RunningBridge | undefined;
   let starting: Promise<ModemInfo> | undefined;
   let closed = false;
 
   const onWired = (parts: Omit<RunningBridge, 'stop'>) => {
+    session = parts.session;
     parts.session.state$.subscribe((s) => state.next(s));
+    parts.session.changes$.subscribe((change) => changes.next(change));
     parts.bridge.events$.subscribe((event) => {
       events.next(event);
       if (event.kind === 'received' && !event.duplicate) commands.next(event.command);
@@ -106,6 +120,7 @@ export function createBridge(options: CreateBridgeOptions = {}): SmsBridge {
     outcomes$: outcomes.asObservable(),
     replies$: replies.asObservable(),
     state$: state.asObservable(),
+    changes$: changes.asObservable(),
     events$: events.asObservable(),
     register(route) {
       if (running) return running.dispatcher.register(route);
@@ -122,7 +137,7 @@ export function createBridge(options: CreateBridgeOptions = {}): SmsBridge {
       if (closed) return Promise.reject(new BridgeError('QUEUE_CLOSED', 'this bridge was closed'));
       starting ??= (async () => {
         const open = options.open ?? (await portOpener(config.port, config.baud, log)).open;
-        running = await startBridge({ config, open, log, routes, onWired });
+        running = await startBridge({ config, open, log, routes, onWired, ...(tracePath ? { tracePath } : {}) });
         return running.session.info()!;
       })();
       return starting;
@@ -137,18 +152,27 @@ export function createBridge(options: CreateBridgeOptions = {}): SmsBridge {
     info() {
       return running?.session.info();
     },
+    healthy() {
+      return session?.healthy() ?? false;
+    },
+    get finalError() {
+      return session?.finalError;
+    },
     async close() {
       if (closed) return;
       closed = true;
       await starting?.catch(() => undefined);
       await running?.stop();
-      for (const subject of [commands, outcomes, replies, events, state]) subject.complete();
+      for (const subject of [commands, outcomes, replies, events, state, changes]) subject.complete();
     },
   };
 }
 
 function resolveConfig(input: CreateBridgeOptions['config']): Config {
-  return typeof input === 'string' ? loadConfig(input) : configFromObject(input ?? {});
+  if (typeof input === 'string') return loadConfig(input);
+  // Already validated (loadConfig's result: the CLI's way in); the file's keys never include `secrets`.
+  if (input !== undefined && 'secrets' in input) return input as Config;
+  return configFromObject(input ?? {});
 }
 
 /** The session of a running bridge, for agents that want its `urc$` or `send()` too. */

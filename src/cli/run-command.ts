@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { BridgeEvent } from '../bridge/bridge.js';
@@ -13,9 +13,9 @@ import { DEMO_ROUTES, DEMO_SAMPLES } from './demo.js';
 import { EXIT, fail } from './exit-codes.js';
 import { createLogger } from './logger.js';
 import { portOpener } from '../api/open-port.js';
-import { startBridge } from '../api/wiring.js';
+import { createBridge } from '../api/create-bridge.js';
 import { systemdNotifier } from './systemd-notify.js';
-import type { ModemSession } from '../modem/modem-session.js';
+import type { SessionState } from '../modem/modem-session.js';
 
 interface RunOptions {
   config?: string;
@@ -73,47 +73,43 @@ export function registerRunCommand(program: Command): void {
       }
 
       const notifier = systemdNotifier(process.env, log);
-      let session: ModemSession | undefined;
       let watchdog: NodeJS.Timeout | undefined;
-      const startOptions: { onSession?: (s: ModemSession) => void } = {};
+      // The CLI is an agent of the library like any other (docs/library.md).
+      const bridge = createBridge({
+        config,
+        open,
+        log,
+        ...(options.trace ? { tracePath: options.trace } : {}),
+        ...(options.demo ? { routes: DEMO_ROUTES } : {}),
+      });
+      let state: SessionState = 'closed';
+      bridge.state$.subscribe((s) => (state = s));
       // A final state of the session ends the process with its own exit code (systemd decides on it).
       const ended = new Promise<number>((resolve) => {
-        const onSession = (s: ModemSession) => {
-          session = s;
-          s.changes$.subscribe((change) => {
-            notifier.send({ STATUS: `${change.to}: ${change.reason}` });
-            if (change.to === 'locked') resolve(EXIT.SIM_LOCKED);
-            if (change.to === 'failed') resolve(EXIT.MODEM_GONE);
-          });
-          if (notifier.watchdogIntervalMs !== undefined) {
-            // Pings only while the session is where it should be: a wedged loop or a stuck state gets restarted.
-            watchdog = setInterval(() => {
-              if (s.healthy()) notifier.send({ WATCHDOG: 1 });
-            }, notifier.watchdogIntervalMs);
-          }
-        };
-        startOptions.onSession = onSession;
-      });
-      let running;
-      try {
-        running = await startBridge({
-          ...startOptions,
-          config,
-          open,
-          log,
-          ...(options.trace ? { tracePath: options.trace } : config.log.trace ? { tracePath: join(dirname(config.store.path), 'smsbridge-trace.jsonl') } : {}),
-          ...(options.demo ? { routes: DEMO_ROUTES } : {}),
+        bridge.changes$.subscribe((change) => {
+          notifier.send({ STATUS: `${change.to}: ${change.reason}` });
+          if (change.to === 'locked') resolve(EXIT.SIM_LOCKED);
+          if (change.to === 'failed') resolve(EXIT.MODEM_GONE);
         });
+      });
+      if (notifier.watchdogIntervalMs !== undefined) {
+        // Pings only while the session is where it should be: a wedged loop or a stuck state gets restarted.
+        watchdog = setInterval(() => {
+          if (bridge.healthy()) notifier.send({ WATCHDOG: 1 });
+        }, notifier.watchdogIntervalMs);
+      }
+      if (modem && options.demo) runDemo(modem, bridge.events$);
+      let info;
+      try {
+        info = await bridge.start();
       } catch (error) {
         clearInterval(watchdog);
         notifier.close();
-        return fail(exitCodeFor(error, session), (error as Error).message);
+        await bridge.close();
+        return fail(exitCodeFor(error, state), (error as Error).message);
       }
-      const info = running.session.info();
-      log.info({ model: info?.model, imei: info?.imei, store: config.store.path }, 'smsbridge is running');
-      notifier.send({ READY: 1, STATUS: `ready: ${info?.manufacturer ?? ''} ${info?.model ?? ''}`.trim() });
-
-      if (modem && options.demo) runDemo(modem, running.bridge.events$);
+      log.info({ model: info.model, imei: info.imei, store: config.store.path }, 'smsbridge is running');
+      notifier.send({ READY: 1, STATUS: `ready: ${info.manufacturer} ${info.model}`.trim() });
 
       const code = await Promise.race([
         new Promise<number>((resolve) => {
@@ -123,10 +119,10 @@ export function registerRunCommand(program: Command): void {
         }),
         ended,
       ]);
-      if (code !== EXIT.OK) log.error({ exitCode: code }, running.session.finalError?.message ?? 'the modem session ended');
+      if (code !== EXIT.OK) log.error({ exitCode: code }, bridge.finalError?.message ?? 'the modem session ended');
       notifier.send({ STOPPING: 1 });
       clearInterval(watchdog);
-      await running.stop();
+      await bridge.close();
       notifier.close();
       modem?.dispose();
       process.exit(code);
@@ -134,9 +130,9 @@ export function registerRunCommand(program: Command): void {
 }
 
 /** The exit code for a bridge that did not start (README, "Exit codes"). */
-function exitCodeFor(error: unknown, session: ModemSession | undefined): number {
-  if (session?.state === 'locked' || isBridgeError(error, 'SIM_PIN_WRONG') || isBridgeError(error, 'SIM_PIN_REQUIRED') || isBridgeError(error, 'SIM_PUK_REQUIRED')) return EXIT.SIM_LOCKED;
-  if (session?.state === 'failed') return EXIT.MODEM_GONE;
+function exitCodeFor(error: unknown, state: SessionState): number {
+  if (state === 'locked' || isBridgeError(error, 'SIM_PIN_WRONG') || isBridgeError(error, 'SIM_PIN_REQUIRED') || isBridgeError(error, 'SIM_PUK_REQUIRED')) return EXIT.SIM_LOCKED;
+  if (state === 'failed') return EXIT.MODEM_GONE;
   if (isBridgeError(error, 'PORT_OPEN_FAILED') || isBridgeError(error, 'PORT_CLOSED') || isBridgeError(error, 'NO_PORT_FOUND')) return EXIT.PORT;
   return EXIT.FAILURE;
 }

@@ -80,7 +80,13 @@ export class Inbox {
   readonly #incoming = new Subject<IncomingSms>();
   /** Messages handed out and not yet acknowledged: a sweep must not hand them out again. */
   readonly #inHand = new Set<string>();
-  #needsAck = false;
+  /**
+   * Whether a +CMT wants AT+CNMA: known once configuration ends (ready). A +CMT can come before
+   * that, as soon as init has set +CNMI; its acknowledgement waits for the answer (`#configured`).
+   */
+  #needsAck: boolean | undefined;
+  #configured: Promise<void>;
+  #markConfigured!: () => void;
 
   readonly #parts: Reassembler<IncomingSms>;
   readonly #now: () => number;
@@ -95,6 +101,7 @@ export class Inbox {
     this.#log = options.log ?? silentLogger;
     this.#parts = new Reassembler(options.concatTimeoutMs ?? 600_000);
     this.#now = options.clock ?? Date.now;
+    this.#configured = new Promise((resolve) => (this.#markConfigured = resolve));
   }
 
   /** Called with every URC; handles the ones about messages. */
@@ -123,6 +130,7 @@ export class Inbox {
     this.#options.storage.reset(settings.storage);
     this.#armStorageCheck();
     this.#needsAck = settings.needsAck;
+    this.#markConfigured();
     void this.#guard('sweep', () => this.sweep());
     // Messages that arrived before the storage was chosen (a power-on default, an earlier choice)
     // wait in the other memories: list them too, or they would never be read.
@@ -311,15 +319,11 @@ export class Inbox {
       this.#log.error({ line, data, error: (error as Error).message }, 'cannot parse a +CMT message');
       return;
     }
-    if (!this.#needsAck) {
-      this.#emit({ ...record, source: 'CMT', ack: async () => undefined });
-      return;
-    }
     if (record.udh && record.udh.total > 1) {
       // A part must be acknowledged within the network's timeout, long before its siblings arrive,
       // and the store records whole messages only: acknowledged now, a crash before the last part
       // loses this one (the sender's commands are single SMS; docs/modem-behaviour.md §7).
-      await this.#acknowledge();
+      await this.#acknowledgeIfAsked();
       this.#emit({ ...record, source: 'CMT', ack: async () => undefined });
       return;
     }
@@ -331,9 +335,15 @@ export class Inbox {
       ack: async () => {
         if (acked) return;
         acked = true;
-        await this.#acknowledge();
+        await this.#acknowledgeIfAsked();
       },
     });
+  }
+
+  /** AT+CNMA if this configuration asks for acknowledgements (waiting for configuration to end if needed). */
+  async #acknowledgeIfAsked(): Promise<void> {
+    if (this.#needsAck === undefined) await this.#configured;
+    if (this.#needsAck) await this.#acknowledge();
   }
 
   /**

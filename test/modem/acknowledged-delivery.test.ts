@@ -57,6 +57,33 @@ describe('acknowledged +CMT delivery (sms.delivery auto)', () => {
     expect(modem.stored()).toEqual([]); // nothing ever touched the storage
   });
 
+  it('a +CMT pushed while configuration is still under way is acknowledged once it ends: the next one is not held', async () => {
+    let pushed = false;
+    const ref: { modem?: VirtualModem } = {};
+    const { modem, session, messages } = setup(
+      {
+        profile: 'quectel',
+        cnmaTimeoutMs: 60_000, // a missed ack would hold the second message for a minute
+        latencyMs: 5, // gaps between init's commands, where the early +CMT comes
+        onCommandLine: (line) => {
+          // +CNMI=2,2 and +CSMS=1 are set; init goes on with registration and identity.
+          if (!pushed && line.startsWith('AT+CREG=')) {
+            pushed = true;
+            setImmediate(() => ref.modem!.deliver({ from: '000', text: 'early' }));
+          }
+        },
+      },
+      'auto',
+    );
+    ref.modem = modem;
+    await session.start();
+    modem.deliver({ from: '000', text: 'after' });
+    await until(() => messages.length === 2, 'both messages');
+    expect(messages.map((m) => [m.source, m.text]).sort()).toEqual([['CMT', 'after'], ['CMT', 'early']]);
+    await until(() => modem.stats.acknowledged === 2, 'both acknowledged');
+    expect(modem.stats.ackTimeouts).toBe(0);
+  });
+
   it('store: +CMTI as before, and AT+CSMS=1 is never sent', async () => {
     const { session } = setup({ profile: 'quectel' }, 'store');
     const result = await session.start();
