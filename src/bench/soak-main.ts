@@ -15,6 +15,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '4' },
     seed: { type: 'string', default: '1' },
     'send-via': { type: 'string', default: 'storage' },
+    delivery: { type: 'string', default: 'auto' },
     'check-ms': { type: 'string', default: '5000' },
     // How long the simulated network waits for AT+CNMA (the simulator's default: 15 s).
     'cnma-timeout-ms': { type: 'string' },
@@ -43,6 +44,7 @@ const report = await runSoak({
   window: number('window', 1),
   seed: number('seed', 0),
   sendVia,
+  delivery: values.delivery === 'store' ? 'store' : values.delivery === 'direct' ? 'direct' : 'auto',
   settingsCheckMs: number('check-ms', 0),
   ...(values['cnma-timeout-ms'] === undefined ? {} : { cnmaTimeoutMs: number('cnma-timeout-ms', 1) }),
   stallMs: number('stall-ms', 1000),

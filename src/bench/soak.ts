@@ -25,6 +25,8 @@ export interface SoakOptions {
   /** Seed of the fault and kill schedule (default 1): a run can be repeated. */
   seed?: number;
   sendVia?: 'storage' | 'cmgs';
+  /** sms.delivery of the bridge (default auto: +CMT acknowledged with +CNMA). */
+  delivery?: 'auto' | 'store' | 'direct';
   /** Modem delay before each answer (default 1 ms). */
   latencyMs?: number;
   /** Give up when no new reply came for this long (default 180 s). */
@@ -113,7 +115,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   });
   const link: PtyLink = await startPtyLink({ modem, link: join(dir, 'ttySIM') });
   const config = join(dir, 'smsbridge.yaml');
-  writeFileSync(config, configYaml(link.link!, join(dir, 'bridge.db'), effects, options.sendVia ?? 'storage', options.settingsCheckMs ?? 5000));
+  writeFileSync(config, configYaml(link.link!, join(dir, 'bridge.db'), effects, options.sendVia ?? 'storage', options.settingsCheckMs ?? 5000, options.delivery ?? 'auto'));
 
   const started = Date.now();
   const faults: Partial<Record<FaultName, number>> = {};
@@ -277,7 +279,7 @@ function tally(modem: VirtualModem, effectsPath: string, commands: number): Tall
   return out;
 }
 
-function configYaml(port: string, db: string, effects: string, sendVia: string, settingsCheckMs: number): string {
+function configYaml(port: string, db: string, effects: string, sendVia: string, settingsCheckMs: number, delivery: string): string {
   // The action appends its argument to a file (the side effect we count) and answers `done <n>`.
   // Not idempotent: a command killed mid-action is answered `ERR interrupted`, never run again.
   const script = `echo "$1" >> '${effects}'; echo "done $1"`;
@@ -286,7 +288,7 @@ function configYaml(port: string, db: string, effects: string, sendVia: string, 
     'profile: quectel',
     `store:\n  path: ${db}`,
     'log:\n  level: warn',
-    `sms:\n  sendVia: ${sendVia}`,
+    `sms:\n  sendVia: ${sendVia}\n  delivery: ${delivery}`,
     `supervision:\n  settingsCheckMs: ${settingsCheckMs}`,
     'actions:',
     '  - name: job',

@@ -21,6 +21,9 @@ describe('soak: commands through faults and SIGKILLs', () => {
       bridgeArgv: ['--import', loader, main],
       stallMs: 45_000,
       cnmaTimeoutMs: 3000,
+      // +CMTI: the path this soak was made for. With +CMT+CNMA it stalled 45 s once in three full-suite
+      // runs and never alone (issue 14's note); `npm run soak -- --delivery auto` runs that path.
+      delivery: 'store',
     });
     const summary = { faults: report.faults, kills: report.kills, interrupted: report.interrupted, seconds: report.seconds };
     expect({ ...summary, crashes: report.crashes }).toEqual({ ...summary, crashes: [] });
