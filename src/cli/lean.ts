@@ -16,7 +16,7 @@ import { setFlagsFromString } from 'node:v8';
 
 // Not when module hooks run (`--import`/`--loader`, as the tests' TypeScript loader): their worker
 // thread is a second isolate already running, and V8 flags changed under a running isolate may
-// hang or crash it (Node's v8.setFlagsFromString warning); a test bridge stalled at start-up so.
+// hang or crash it (Node's v8.setFlagsFromString warning).
 const hooked = process.execArgv.some((arg) => /^--(import|loader|experimental-loader)\b/.test(arg));
 
 if (process.argv[2] === 'run' && process.env.SMSBRIDGE_V8 !== 'keep' && !hooked) {
