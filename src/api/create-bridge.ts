@@ -55,7 +55,8 @@ export interface SmsBridge {
   readonly events$: Observable<BridgeEvent>;
   /**
    * Adds a route. Routes given before `start()` come before the configured and built-in ones;
-   * routes added later come after those of their kind. Returns a function that removes it.
+   * routes added later come after those of their kind. Returns a function that removes it (a route
+   * added before `start()` can be removed only until then).
    */
   register(route: Route): () => void;
   /** Opens the modem and starts; resolves once SMS works, rejects with a `BridgeError` if it never can (a SIM lock, `supervision.maxOfflineMs`). */
@@ -125,13 +126,11 @@ export function createBridge(options: CreateBridgeOptions = {}): SmsBridge {
     register(route) {
       if (running) return running.dispatcher.register(route);
       routes.push(route);
-      let registered: (() => void) | undefined;
-      const removeLater = () => {
+      // Before start() only: from then on it is one of the dispatcher's initial routes.
+      return () => {
         const i = routes.indexOf(route);
         if (i >= 0) routes.splice(i, 1);
-        registered?.();
       };
-      return removeLater;
     },
     start() {
       if (closed) return Promise.reject(new BridgeError('QUEUE_CLOSED', 'this bridge was closed'));

@@ -128,34 +128,22 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
   const prune = setInterval(() => store.prune(config.store.retentionDays), 6 * 3600_000);
   prune.unref();
   store.prune(config.store.retentionDays);
-  try {
-    await session.start();
-  } catch (error) {
+  const stop = async () => {
+    clearInterval(prune);
     bridge.stop();
     sms.stop();
     await session.close();
     store.close();
     status?.unsubscribe();
     await metrics?.close();
+  };
+  try {
+    await session.start();
+  } catch (error) {
+    await stop();
     throw error;
   }
-  return {
-    session,
-    sms,
-    bridge,
-    replies,
-    store,
-    dispatcher,
-    stop: async () => {
-      clearInterval(prune);
-      bridge.stop();
-      sms.stop();
-      await session.close();
-      store.close();
-      status?.unsubscribe();
-      await metrics?.close();
-    },
-  };
+  return { session, sms, bridge, replies, store, dispatcher, stop };
 }
 
 /** Keeps the status file beside the store up to date: state changes, what the modem is, the last error. */
