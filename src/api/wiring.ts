@@ -73,6 +73,7 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
     mode: config.sms.mode,
     defaultRecipient: config.sms.replyTo,
     statusReports: config.sms.statusReports,
+    outbox: { sendTimeoutMs: config.sms.sendTimeoutMs },
     // The storage counters (one AT+CPMS?) on the same beat as the settings check: a full storage silences +CMTI.
     ...(config.supervision.settingsCheckMs > 0 ? { storageCheckMs: config.supervision.settingsCheckMs } : {}),
     log,

@@ -115,7 +115,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   });
   const link: PtyLink = await startPtyLink({ modem, link: join(dir, 'ttySIM') });
   const config = join(dir, 'smsbridge.yaml');
-  writeFileSync(config, configYaml(link.link!, join(dir, 'bridge.db'), effects, options.sendVia ?? 'storage', options.settingsCheckMs ?? 5000, options.delivery ?? 'auto'));
+  writeFileSync(config, configYaml(link.link!, join(dir, 'bridge.db'), effects, options.sendVia ?? 'storage', options.settingsCheckMs ?? 5000, options.delivery ?? 'auto', options.keep ?? false));
 
   const started = Date.now();
   const faults: Partial<Record<FaultName, number>> = {};
@@ -279,7 +279,7 @@ function tally(modem: VirtualModem, effectsPath: string, commands: number): Tall
   return out;
 }
 
-function configYaml(port: string, db: string, effects: string, sendVia: string, settingsCheckMs: number, delivery: string): string {
+function configYaml(port: string, db: string, effects: string, sendVia: string, settingsCheckMs: number, delivery: string, keep: boolean): string {
   // The action appends its argument to a file (the side effect we count) and answers `done <n>`.
   // Not idempotent: a command killed mid-action is answered `ERR interrupted`, never run again.
   const script = `echo "$1" >> '${effects}'; echo "done $1"`;
@@ -287,8 +287,11 @@ function configYaml(port: string, db: string, effects: string, sendVia: string, 
     `port: ${port}`,
     'profile: quectel',
     `store:\n  path: ${db}`,
-    'log:\n  level: warn',
-    `sms:\n  sendVia: ${sendVia}\n  delivery: ${delivery}`,
+    // A kept run is one someone will read: it logs at info and traces the AT port (docs/trace.md).
+    keep ? 'log:\n  level: info\n  trace: true' : 'log:\n  level: warn',
+    // The simulated network sends at once: a send that has not answered in 15 s lost its answer
+    // (a dropped response, a silent reset), and its slot decides, instead of holding every command 120 s.
+    `sms:\n  sendVia: ${sendVia}\n  delivery: ${delivery}\n  sendTimeoutMs: 15000`,
     `supervision:\n  settingsCheckMs: ${settingsCheckMs}`,
     'actions:',
     '  - name: job',

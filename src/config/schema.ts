@@ -109,6 +109,7 @@ const configSchema = mapping(
         statusReports: withDefault(bool, false),
         storage: withDefault(oneOf(['auto', 'ME', 'SM'], 'expected auto (the modem memory ME where it has one, else the SIM), ME or SM'), 'auto'),
         sendVia: withDefault(oneOf(['storage', 'cmgs'], 'expected storage (AT+CMGW then AT+CMSS: exactly once) or cmgs (one AT+CMGS)'), 'storage'),
+        sendTimeoutMs: withDefault(positiveInt, 120_000),
       }),
     ),
     allow: withDefault(list(phoneNumber, 'expected a list of phone numbers', { length: 1, message: 'expected at least one sender (an empty list refuses every command)' }), ['000']),
