@@ -3,13 +3,14 @@ import { at } from '../at/command.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { detectPort } from '../modem/port-detect.js';
+import { modemUrcs } from '../modem/profiles.js';
 import { SerialTransport } from '../transport/serial-transport.js';
 import type { Transport } from '../transport/transport.js';
 
 /** Sends `AT` (after ESC, to leave a stuck prompt) and says whether OK came back. */
 export async function probeAt(path: string, baudRate: number, timeoutMs = 1500): Promise<boolean> {
   const transport = await SerialTransport.open({ path, baudRate });
-  const channel = new AtChannel(transport);
+  const channel = new AtChannel(transport, { urcs: modemUrcs() });
   try {
     await channel.writeRaw('\x1b');
     await channel.send(at('AT', { timeoutMs }));

@@ -13,9 +13,9 @@ export type Urc =
   | { type: 'CFUN'; fun: number; line: string }
   /** The modem (re)started or finished a boot stage: RDY, SMS DONE, SMS Ready, PB DONE, Call Ready… */
   | { type: 'BOOT'; stage: BootStage; line: string }
-  /** SMS storage is full: ^SMMEMFULL, +SMS FULL, +QIND: "smsfull" (docs/modem-behaviour.md §4). */
+  /** SMS storage is full: each vendor's indication (docs/modem-behaviour.md §4). */
   | { type: 'SMS_FULL'; storage?: string; line: string }
-  /** Known vendor noise (^RSSI, ^MODE, +ZDONR, +QUSIM…), typed by its prefix. */
+  /** Known noise (^RSSI, ^MODE, +ZDONR, +QUSIM, +CUSD…), typed by its prefix. */
   | { type: 'VENDOR'; prefix: string; value: string; line: string }
   | { type: 'unknown'; line: string };
 
@@ -45,8 +45,6 @@ const registration = (type: 'CREG' | 'CEREG' | 'CGREG') => (m: RegExpExecArray, 
   return urc;
 };
 
-const boot = (stage: BootStage) => (_m: RegExpExecArray, line: string): Urc => ({ type: 'BOOT', stage, line });
-
 export const STANDARD_URCS: readonly UrcSpec[] = [
   // Storage names are quoted per 27.005 §3.4.1, but accept them bare too.
   { name: '+CMTI', pattern: /^\+CMTI:\s*"?([A-Za-z]{2})"?\s*,\s*(\d+)\s*$/, parse: storageIndex('CMTI') },
@@ -74,27 +72,11 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
   { name: '+CGREG', pattern: /^\+CGREG:\s*(\d.*)$/, parse: registration('CGREG') },
   { name: '+CPIN', pattern: /^\+CPIN:\s*"?([^"]+)"?\s*$/, parse: (m, line) => ({ type: 'CPIN', state: (m[1] ?? '').trim(), line }) },
   { name: '+CFUN', pattern: /^\+CFUN:\s*(\d+)\s*$/, parse: (m, line) => ({ type: 'CFUN', fun: Number(m[1]), line }) },
-  // Boot stages (docs/modem-behaviour.md §5): Quectel RDY / +QIND: SMS DONE, SIMCom SMS DONE / PB DONE,
-  // SIM800 SMS Ready / Call Ready, u-blox +READY / +PBREADY.
-  { name: 'RDY', pattern: /^(RDY|\+READY|\^SYSSTART)$/, parse: boot('ready') },
-  { name: 'SMS DONE', pattern: /^(\+QIND:\s*)?(SMS DONE|SMS Ready)$/i, parse: boot('sms-ready') },
-  { name: 'PB DONE', pattern: /^(\+QIND:\s*)?(PB DONE)$|^\+PBREADY$/i, parse: boot('phonebook-ready') },
-  { name: 'Call Ready', pattern: /^Call Ready$/i, parse: boot('call-ready') },
+  // Reports 27.007 defines that mean nothing to SMS: USSD (§7.15), indicator events (§8.10), time
+  // zone (§8.41), packet-domain events (§10.1.19). Vendors' own lines live in src/modem/vendors/.
   {
-    name: 'SMS FULL',
-    pattern: /^(?:\^SMMEMFULL:\s*"?([A-Za-z]{2})?"?|\+SMS FULL|\+QIND:\s*"smsfull"\s*,?\s*"?([A-Za-z]{2})?"?)\s*$/i,
-    parse: (m, line) => {
-      const urc: Urc = { type: 'SMS_FULL', line };
-      const storage = m[1] ?? m[2];
-      if (storage) urc.storage = storage.toUpperCase();
-      return urc;
-    },
-  },
-  // Vendor noise: Huawei ^RSSI/^HCSQ/^MODE/^BOOT… (no space after the colon), ZTE +ZDONR/+ZPASR,
-  // Quectel +QUSIM/+QIND. They are typed, not dropped, so a session can react if it wants.
-  {
-    name: 'vendor',
-    pattern: /^(\^(?:RSSI|HCSQ|MODE|BOOT|DSFLOWRPT|SRVST|SIMST|NWTIME|STIN|CEND|ORIG|CONF|CONN|SYSSTART)|\+ZDONR|\+ZPASR|\+ZUSIMR|\+QUSIM|\+QIND|\+CUSD|\+CIEV|\+QNITZ|\+CTZV|\+CTZE|\+PACSP\d?|\+CGEV|\+UUSORD|\+CSQN|\*PSUTTZ|DST):\s*(.*)$/,
+    name: '27.007 reports',
+    pattern: /^(\+CUSD|\+CIEV|\+CTZV|\+CTZE|\+CGEV):\s*(.*)$/,
     parse: (m, line) => ({ type: 'VENDOR', prefix: m[1] ?? '', value: (m[2] ?? '').trim(), line }),
   },
 ];
@@ -105,17 +87,15 @@ export interface UrcMatch {
   trailingLines: number;
 }
 
-/** An ordered list of URC specs; users and vendor profiles may add their own. */
+/**
+ * An ordered list of URC specs, tried first to last. The default holds the 3GPP ones; a channel to a
+ * real modem gets every vendor's too (src/modem/profiles.ts, `modemUrcs`).
+ */
 export class UrcRegistry {
   readonly #specs: UrcSpec[];
 
   constructor(specs: readonly UrcSpec[] = STANDARD_URCS) {
     this.#specs = [...specs];
-  }
-
-  /** Adds a spec that is tried before the standard ones. */
-  register(spec: UrcSpec): void {
-    this.#specs.unshift(spec);
   }
 
   match(line: string): UrcMatch | undefined {

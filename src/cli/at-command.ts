@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { AtChannel } from '../at/at-channel.js';
 import { at } from '../at/command.js';
 import { isBridgeError } from '../errors.js';
+import { modemUrcs } from '../modem/profiles.js';
 import { SerialTransport } from '../transport/serial-transport.js';
 import { escapeBytes } from '../transcript/transcript.js';
 import { EXIT, fail } from './exit-codes.js';
@@ -24,7 +25,7 @@ export function registerAtCommand(program: Command): void {
       } catch (error) {
         return fail(EXIT.PORT, (error as Error).message);
       }
-      const channel = new AtChannel(transport);
+      const channel = new AtChannel(transport, { urcs: modemUrcs() });
       if (options.trace) channel.traffic$.subscribe((t) => console.log(`${t.direction === 'tx' ? '»' : '«'} ${escapeBytes(t.bytes)}`));
       channel.urc$.subscribe((u) => console.log(`URC ${u.line}`));
       let failed = false;

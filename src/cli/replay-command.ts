@@ -1,3 +1,4 @@
+import { modemUrcs } from '../modem/profiles.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { replayTranscript, type ReplayEvent } from '../at/replay.js';
@@ -24,7 +25,7 @@ export function registerReplayCommand(program: Command): void {
       } catch (error) {
         return fail(EXIT.USAGE, `${file}: ${(error as Error).message}`);
       }
-      const result = await replayTranscript(transcript);
+      const result = await replayTranscript(transcript, { urcs: modemUrcs() });
       if (transcript.title && !options.json) console.log(`# ${transcript.title}`);
       for (const event of result.events) console.log(options.json ? JSON.stringify(toJson(event)) : describe(event));
       for (const mismatch of result.mismatches) console.log(options.json ? JSON.stringify({ mismatch }) : `! mismatch: ${mismatch}`);

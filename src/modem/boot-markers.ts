@@ -1,12 +1,12 @@
 import type { Urc } from '../at/urc.js';
 
 /**
- * What a boot marker says (docs/supervision.md has each vendor's sequence and its source):
- * - `start`: the modem has just (re)started: `RDY` (Quectel EC25/EG25 AT manual §1.8, SIMCom
- *   SIM7600/SIM800 manuals), `+READY` (u-blox), `^SYSSTART` (Cinterion; some Huawei firmwares).
- * - `stage`: a later step of the same boot: `+CFUN: 1`, an unprompted `+CPIN: READY`,
- *   `SMS DONE` / `+QIND: SMS DONE` / `SMS Ready` (SMS ready), `Call Ready`.
- * `PB DONE` / `+PBREADY` (phonebook loaded) come late and mean nothing to SMS: not a marker.
+ * What a boot marker says (docs/supervision.md has each vendor's sequence; the lines themselves
+ * are typed by the vendor files, src/modem/vendors/):
+ * - `start`: the modem has just (re)started: a `BOOT` line of stage `ready` (`RDY`, `+READY`, `^SYSSTART`).
+ * - `stage`: a later step of the same boot: `+CFUN: 1` and an unprompted `+CPIN: READY`
+ *   (27.007), SMS ready (`SMS DONE`, `+QIND: SMS DONE`, `SMS Ready`), `Call Ready`.
+ * Phonebook loaded (`PB DONE`, `+PBREADY`) comes late and means nothing to SMS: not a marker.
  */
 export type BootMarker = 'start' | 'stage';
 
@@ -15,8 +15,6 @@ export function bootMarker(urc: Urc): BootMarker | undefined {
     case 'BOOT':
       if (urc.stage === 'ready') return 'start';
       return urc.stage === 'phonebook-ready' ? undefined : 'stage';
-    case 'VENDOR':
-      return urc.prefix === '^SYSSTART' ? 'start' : undefined;
     case 'CFUN':
       return urc.fun === 1 ? 'stage' : undefined;
     case 'CPIN':

@@ -16,6 +16,7 @@ import {
   type Registration,
 } from './parsers.js';
 import { PROFILES, pickProfile, type ModemProfile, type PinAttempts, type ProfileName } from './profiles.js';
+import { decodeIccid } from './identity.js';
 import { retryWhileNotReady, sleep as realSleep } from './retry.js';
 
 export interface SmsSettings {
@@ -151,7 +152,7 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
   const candidates = cnmiCandidates(offered ? parseCnmiTest(valuesOf(offered, '+CNMI:')[0] ?? '') : undefined, {
     delivery: delivery === 'direct' || (delivery === 'auto' && acked) ? 'direct' : 'store',
     statusReports: options.sms.statusReports,
-    avoidCdsi: profile.cdsiStorageQuirk,
+    avoidCdsi: profile.cdsiUnreliable,
   });
   let cnmi: CnmiChoice | undefined;
   for (const candidate of candidates) {
@@ -178,9 +179,9 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
   const imsi = value(await optional('AT+CIMI'), '+CIMI:');
   if (imsi) info.imsi = imsi;
   for (const command of profile.iccid) {
-    // SIMCom answers AT+CICCID with +ICCID:, Telit AT#CCID with #CCID: take any line.
-    const response = await optional(command, { anyPrefix: true });
-    const iccid = response && /(\d{18,20}F?)/i.exec(response.lines.join(' '))?.[1];
+    // Each vendor's answer has its own prefix (vendors/*.ts): take every line, decode by the prefix.
+    const response = await optional(command.command, { anyPrefix: true });
+    const iccid = response && decodeIccid(response, command);
     if (iccid) {
       info.iccid = iccid;
       break;

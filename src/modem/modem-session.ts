@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { Transport } from '../transport/transport.js';
 import { initialise, refreshNetwork, type InitOptions, type InitResult, type ModemInfo } from './init-sequence.js';
 import { bootMarker } from './boot-markers.js';
+import { modemUrcs } from './profiles.js';
 import { checkSettings } from './settings-check.js';
 import { sleep as realSleep } from './retry.js';
 import {
@@ -391,7 +392,7 @@ export class ModemSession {
   }
 
   #attach(transport: Transport): void {
-    const channel = new AtChannel(transport, { ...this.#options.channel, log: this.#log });
+    const channel = new AtChannel(transport, { urcs: modemUrcs(), ...this.#options.channel, log: this.#log });
     this.#channel = channel;
     this.#options.onChannel?.(channel);
     const subscription = new Subscription();

@@ -86,7 +86,8 @@ export interface CnmiChoice {
 /**
  * Chooses AT+CNMI settings from what `AT+CNMI=?` offers (3GPP TS 27.005 §3.4.1), best first:
  * mode 2 (buffer URCs while the link is busy) else 1; mt 1 (+CMTI, stored: survives our crash)
- * or 2 (+CMT direct) as asked; ds 1 (+CDS inline) for reports when wanted, else 2 (+CDSI), else 0.
+ * or 2 (+CMT direct) as asked; ds 1 (+CDS inline) for reports when wanted, else 2 (+CDSI) unless
+ * `avoidCdsi`, else 0.
  * Returns candidates in order: some modems advertise mode 2 and reject it (oFono), so the caller
  * falls back to the next one.
  */
@@ -97,7 +98,8 @@ export function cnmiCandidates(
   const allows = (i: number, v: number) => !offered?.[i] || offered[i]!.length === 0 || offered[i]!.includes(v);
   const modes = [2, 1].filter((m) => allows(0, m));
   const mts = (want.delivery === 'direct' ? [2, 1] : [1, 2]).filter((m) => allows(1, m));
-  const dss = (want.statusReports ? (want.avoidCdsi ? [1, 2, 0] : [1, 2, 0]) : [0]).filter((d) => allows(3, d));
+  // A modem whose +CDSI names the wrong storage (Quectel, vendors/quectel.ts) never gets ds=2.
+  const dss = (want.statusReports ? (want.avoidCdsi ? [1, 0] : [1, 2, 0]) : [0]).filter((d) => allows(3, d));
   const bm = allows(2, 0) ? 0 : (offered?.[2]?.[0] ?? 0);
   // Cinterion MC75i only accepts bfr=1 (docs/modem-behaviour.md §4).
   const bfr = allows(4, 0) ? 0 : (offered?.[4]?.[0] ?? 0);

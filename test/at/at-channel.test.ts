@@ -5,6 +5,8 @@ import type { Urc } from '../../src/at/urc.js';
 import { BridgeError, isBridgeError } from '../../src/errors.js';
 import { memoryLogger } from '../../src/log.js';
 import { MemoryTransport } from '../../src/transport/memory-transport.js';
+// The vendors' lines (boot, noise) as a channel to a real modem has them.
+import { modemUrcs } from '../../src/modem/profiles.js';
 
 const setup = (options: ConstructorParameters<typeof AtChannel>[1] = {}) => {
   const transport = new MemoryTransport();
@@ -82,7 +84,7 @@ describe('AtChannel', () => {
   });
 
   it('gives a line with the in-flight prefix to the command even when the prefix is also a URC', async () => {
-    const { transport, channel, urcs } = setup();
+    const { transport, channel, urcs } = setup({ urcs: modemUrcs() });
     const answer = channel.send(at('AT+CREG?'));
     transport.receive('\r\n+CREG: 0,1\r\n\r\nOK\r\n\r\n+QIND: PB DONE\r\n');
     await expect(answer).resolves.toEqual({ lines: ['+CREG: 0,1'], final: 'OK' });
@@ -152,7 +154,7 @@ describe('AtChannel', () => {
   });
 
   it('handles URCs before the prompt and before the send result (ZTE)', async () => {
-    const { transport, channel, urcs } = setup();
+    const { transport, channel, urcs } = setup({ urcs: modemUrcs() });
     const answer = channel.send(at('AT+CMGS=14', { body: '001100038100F00000AA04F0B7FB0C' }));
     transport.receive('\r\n+ZDONR: "METEOR",272,3,"CS_ONLY","ROAM_OFF"\r\n\r\n+ZPASR: "UMTS"\r\n\r\n> ');
     transport.receive('\r\n+ZPASR: "UMTS"\r\n\r\n+CMGS: 7\r\n\r\nOK\r\n');

@@ -5,10 +5,12 @@ import { recordTraffic } from '../../src/at/recorder.js';
 import { AtChannel } from '../../src/at/at-channel.js';
 import { at } from '../../src/at/command.js';
 import { parseTranscript } from '../../src/transcript/transcript.js';
+import { modemUrcs } from '../../src/modem/profiles.js';
 import { MemoryTransport } from '../../src/transport/memory-transport.js';
 
 const load = (name: string) => parseTranscript(readFileSync(new URL(`../../fixtures/transcripts/${name}`, import.meta.url), 'utf8'));
-const replay = (name: string) => replayTranscript(load(name));
+// As the bridge and `smsbridge replay` run them: with every vendor's unsolicited lines known.
+const replay = (name: string) => replayTranscript(load(name), { urcs: modemUrcs() });
 
 /** Each command as `text → final` or `text → CODE`, so tests read like the transcript. */
 const outcomes = (r: ReplayResult) => r.commands.map((c) => `${c.command} → ${c.response?.final ?? c.error?.code}`);
@@ -161,7 +163,7 @@ describe('shared transcripts replayed through the AT channel', () => {
 describe('recorder', () => {
   it('writes a live session in the transcript format, so it replays as a fixture unchanged', async () => {
     const transport = new MemoryTransport();
-    const channel = new AtChannel(transport);
+    const channel = new AtChannel(transport, { urcs: modemUrcs() });
     const lines: string[] = [];
     recordTraffic(channel.traffic$, (l) => lines.push(l), { title: 'recorded', source: 'test' });
     const send = channel.send(at('AT+CMGS="000"', { body: 'pong' }));
@@ -170,7 +172,7 @@ describe('recorder', () => {
     await send;
     const text = lines.join('\n') + '\n';
     expect(text).toBe('# title: recorded\n# source: test\n> AT+CMGS="000"\\r\n< \\r\\n>\\x20\n> pong\\x1a\n< \\r\\n+CMGS: 13\\r\\n\\r\\nOK\\r\\n\n');
-    const replayed = await replayTranscript(parseTranscript(text));
+    const replayed = await replayTranscript(parseTranscript(text), { urcs: modemUrcs() });
     expect(replayed.mismatches).toEqual([]);
     expect(replayed.commands[0]?.response?.lines).toEqual(['+CMGS: 13']);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UrcRegistry, type Urc } from '../../src/at/urc.js';
+import { STANDARD_URCS, UrcRegistry, type Urc } from '../../src/at/urc.js';
 
 const parse = (line: string, trailing: string[] = []): Urc | undefined => {
   const m = new UrcRegistry().match(line);
@@ -18,18 +18,8 @@ describe('UrcRegistry', () => {
     ['+CPIN: READY', { type: 'CPIN', state: 'READY' }],
     ['+CPIN: "READY"', { type: 'CPIN', state: 'READY' }],
     ['+CFUN: 1', { type: 'CFUN', fun: 1 }],
-    ['RDY', { type: 'BOOT', stage: 'ready' }],
-    ['+QIND: SMS DONE', { type: 'BOOT', stage: 'sms-ready' }],
-    ['SMS DONE', { type: 'BOOT', stage: 'sms-ready' }],
-    ['SMS Ready', { type: 'BOOT', stage: 'sms-ready' }],
-    ['PB DONE', { type: 'BOOT', stage: 'phonebook-ready' }],
-    ['Call Ready', { type: 'BOOT', stage: 'call-ready' }],
-    ['^SMMEMFULL:"SM"', { type: 'SMS_FULL', storage: 'SM' }],
-    ['+SMS FULL', { type: 'SMS_FULL' }],
-    ['+QIND: "smsfull","SM"', { type: 'SMS_FULL', storage: 'SM' }],
-    ['^RSSI:14', { type: 'VENDOR', prefix: '^RSSI', value: '14' }],
-    ['^BOOT:35323129,0,0,0,26', { type: 'VENDOR', prefix: '^BOOT' }],
-    ['+ZPASR: "UMTS"', { type: 'VENDOR', prefix: '+ZPASR', value: '"UMTS"' }],
+    ['+CUSD: 0,"balance 5.00",15', { type: 'VENDOR', prefix: '+CUSD', value: '0,"balance 5.00",15' }],
+    ['+CTZV: +04', { type: 'VENDOR', prefix: '+CTZV', value: '+04' }],
   ])('types %j', (line, expected) => {
     expect(parse(line)).toMatchObject({ ...expected, line });
   });
@@ -53,9 +43,14 @@ describe('UrcRegistry', () => {
     expect(parse('RINGING')).toBeUndefined();
   });
 
-  it('tries registered specs before the standard ones', () => {
-    const registry = new UrcRegistry();
-    registry.register({ name: 'custom', pattern: /^RING$/, parse: (_m, line) => ({ type: 'unknown', line }) });
+  it('tries its specs in order: the first that matches types the line', () => {
+    const registry = new UrcRegistry([{ name: 'custom', pattern: /^RING$/, parse: (_m, line) => ({ type: 'unknown', line }) }, ...STANDARD_URCS]);
     expect(registry.match('RING')?.spec.name).toBe('custom');
+    expect(new UrcRegistry().match('RING')?.spec.name).toBe('RING');
+  });
+
+  it('knows no vendor line by itself: RDY and ^RSSI come from the vendor profiles (src/modem/vendors/)', () => {
+    expect(parse('RDY')).toBeUndefined();
+    expect(parse('^RSSI:14')).toBeUndefined();
   });
 });

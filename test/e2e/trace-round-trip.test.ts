@@ -12,6 +12,7 @@ import { VirtualModem } from '../../src/sim/virtual-modem.js';
 import type { IncomingSms } from '../../src/sms/inbox.js';
 import { SmsService } from '../../src/sms/sms-service.js';
 import { parseAnyTranscript } from '../../src/transcript/trace-jsonl.js';
+import { modemUrcs } from '../../src/modem/profiles.js';
 import { StreamTransport } from '../../src/transport/stream-transport.js';
 
 const cleanup: (() => unknown)[] = [];
@@ -92,7 +93,7 @@ describe('AT trace round trip: recorded live on the virtual modem, replayed thro
     const fromFile = transcript.entries.flatMap((e) => (e.kind === 'modem' ? framer.push(e.bytes) : []));
     expect(fromFile).toEqual(liveFrames);
     // ...and so does the replay through the real AT channel, with every write where the trace has it.
-    const result = await replayTranscript(transcript);
+    const result = await replayTranscript(transcript, { urcs: modemUrcs() });
     expect(result.mismatches).toEqual([]);
     expect(result.frames).toEqual(liveFrames);
     expect(result.frames).toContainEqual({ kind: 'prompt' });
@@ -112,7 +113,7 @@ describe('AT trace round trip: recorded live on the virtual modem, replayed thro
     const text = readFileSync(path, 'utf8');
     expect(text).not.toContain('status please');
     expect(text).not.toContain('all good');
-    const result = await replayTranscript(parseAnyTranscript(text));
+    const result = await replayTranscript(parseAnyTranscript(text), { urcs: modemUrcs() });
     expect(result.mismatches).toEqual([]);
     const hide = (f: Frame) => (f.kind === 'line' && (f.text === 'status please' || f.text.startsWith('all good')) ? { kind: 'line', text: '*'.repeat(f.text.length) } : f);
     expect(result.frames).toEqual(liveFrames.map(hide));

@@ -4,6 +4,7 @@ import { AtChannel } from '../../src/at/at-channel.js';
 import type { AtCommand } from '../../src/at/command.js';
 import { parseTranscript } from '../../src/transcript/transcript.js';
 import { MemoryTransport } from '../../src/transport/memory-transport.js';
+import { modemUrcs } from '../../src/modem/profiles.js';
 import type { SmsModem } from '../../src/sms/sms-modem.js';
 
 /**
@@ -13,7 +14,7 @@ import type { SmsModem } from '../../src/sms/sms-modem.js';
  */
 export class TranscriptResponder {
   readonly transport = new MemoryTransport();
-  readonly channel = new AtChannel(this.transport);
+  readonly channel = new AtChannel(this.transport, { urcs: modemUrcs() });
   readonly unknown: string[] = [];
   readonly #answers = new Map<string, Buffer[][]>();
   readonly #ready = new Subject<{ storage?: string; needsAck: boolean }>();
