@@ -9,11 +9,14 @@ import type { InitResult, SmsSettings } from './init-sequence.js';
  */
 export async function checkSettings(
   send: (command: AtCommand<AtResponse>) => Promise<AtResponse>,
-  init: Pick<InitResult, 'cnmi'>,
+  init: Pick<InitResult, 'cnmi'> & Partial<Pick<InitResult, 'restingMode'>>,
   sms: Pick<SmsSettings, 'mode'>,
+  /** The SMS layer has switched AT+CMGF for a send: either mode is right until it switches back. */
+  switched = false,
 ): Promise<string | undefined> {
-  const cmgf = valuesOf(await send(at('AT+CMGF?', { timeoutMs: 5000 })), '+CMGF:')[0]?.trim();
-  const wantCmgf = sms.mode === 'text' ? '1' : '0';
+  const cmgf = switched ? undefined : valuesOf(await send(at('AT+CMGF?', { timeoutMs: 5000 })), '+CMGF:')[0]?.trim();
+  // The mode the modem rests in: PDU even with `sms.mode: text` where the modem takes it (init-sequence.ts).
+  const wantCmgf = (init.restingMode ?? sms.mode) === 'text' ? '1' : '0';
   if (cmgf !== undefined && cmgf !== wantCmgf) return `AT+CMGF is ${cmgf}, not ${wantCmgf}`;
   if (!init.cnmi) return undefined;
   const cnmi = valuesOf(await send(at('AT+CNMI?', { timeoutMs: 5000 })), '+CNMI:')[0];

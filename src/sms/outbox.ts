@@ -34,7 +34,7 @@ export interface OutboxOptions {
   storage: StorageSelector;
   statusReports?: boolean;
   sendTimeoutMs?: number;
-  /** Called when switching back to text mode after a PDU send fails. */
+  /** Called when switching back to the resting mode after a send fails. */
   onModeRestoreFailed?: (error: unknown) => void;
 }
 
@@ -45,9 +45,17 @@ export interface OutboxOptions {
  */
 export class Outbox {
   readonly #options: OutboxOptions;
+  /** The AT+CMGF the modem is kept in (InitResult.restingMode): PDU even for `mode: text` where it can. */
+  #resting: SmsMode;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
+    this.#resting = options.mode;
+  }
+
+  /** Each time the modem is (again) ready: the mode it rests in now. */
+  setRestingMode(mode: SmsMode): void {
+    this.#resting = mode;
   }
 
   /**
@@ -104,7 +112,7 @@ export class Outbox {
   slotState(index: number): Promise<StoredState> {
     return this.#options.lock.run(async () => {
       await this.#options.storage.selectHome();
-      const record = await this.#options.modem.send(cmgr(index, this.#options.mode)).catch((error: unknown) => {
+      const record = await this.#options.modem.send(cmgr(index, this.#resting)).catch((error: unknown) => {
         if (isBridgeError(error, 'CMS_ERROR') && error.number === 321) return undefined; // invalid index: empty
         throw error;
       });
@@ -120,15 +128,25 @@ export class Outbox {
     return this.#options.deletes.delete(home, index);
   }
 
-  /** Runs a PDU operation in PDU mode when the modem is kept in text mode, and switches back. */
+  /**
+   * Runs a send in the mode its message needs (text for plain ASCII under `mode: text`, else PDU),
+   * switching from the resting mode and back when they differ: a text-mode reply on a modem that
+   * rests in PDU mode (docs/modem-behaviour.md §8), a non-ASCII one on a modem kept in text mode.
+   */
   async #inMode<T>(sms: PreparedSms, run: () => Promise<T>): Promise<T> {
-    if (sms.asText || this.#options.mode === 'pdu') return run();
+    const needed: SmsMode = sms.asText ? 'text' : 'pdu';
+    const resting = this.#resting;
+    if (needed === resting) return run();
     const { modem } = this.#options;
-    await modem.send(cmgf('pdu'));
+    modem.switchedMode?.(needed);
     try {
+      await modem.send(cmgf(needed));
       return await run();
     } finally {
-      await modem.send(cmgf('text')).catch((error: unknown) => this.#options.onModeRestoreFailed?.(error));
+      await modem
+        .send(cmgf(resting))
+        .then(() => modem.switchedMode?.(undefined))
+        .catch((error: unknown) => this.#options.onModeRestoreFailed?.(error));
     }
   }
 }

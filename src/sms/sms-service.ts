@@ -37,6 +37,7 @@ function waitingOutBusy(modem: SmsModem): SmsModem {
     ready$: modem.ready$,
     ...(modem.checkSettingsSoon ? { checkSettingsSoon: (reason: string) => modem.checkSettingsSoon!(reason) } : {}),
     ...(modem.stopAcknowledging ? { stopAcknowledging: (reason: string) => modem.stopAcknowledging!(reason) } : {}),
+    ...(modem.switchedMode ? { switchedMode: (mode: SmsMode | undefined) => modem.switchedMode!(mode) } : {}),
   };
 }
 
@@ -54,6 +55,7 @@ export class SmsService implements ReplyModem {
   readonly #statusReports = new Subject<StatusReportRecord>();
   readonly #listings = new Subject<StorageListing>();
   readonly #defaultRecipient: string;
+  readonly #mode: SmsMode;
 
   readonly incoming$: Observable<IncomingSms>;
   /** SUBMITs a sweep found in storage: sent copies a failed delete left, or copies a crash orphaned. */
@@ -72,6 +74,7 @@ export class SmsService implements ReplyModem {
     // Deletes go to the modem as it is: a SIM-busy retry of a line whose first deletes ran could take a new message.
     const deletes = new DeleteBatcher({ modem: options.modem, lock, storage, ...(options.log ? { log: options.log } : {}) });
     this.#modem = options.modem;
+    this.#mode = options.mode;
     this.#outbox = new Outbox({
       ...options.outbox,
       modem: options.modem,
@@ -80,7 +83,7 @@ export class SmsService implements ReplyModem {
       storage,
       deletes,
       ...(options.statusReports === undefined ? {} : { statusReports: options.statusReports }),
-      onModeRestoreFailed: (error) => options.log?.warn({ error: (error as Error).message }, 'could not switch back to text mode'),
+      onModeRestoreFailed: (error) => options.log?.warn({ error: (error as Error).message }, 'could not switch AT+CMGF back after a send'),
     });
     this.#defaultRecipient = options.defaultRecipient;
     this.#inbox = new Inbox({
@@ -103,7 +106,12 @@ export class SmsService implements ReplyModem {
   /** Starts listening: call before the modem session starts so the first `ready` triggers a sweep. */
   start(): void {
     this.#subscription.add(this.#modem.urc$.subscribe((urc) => this.#inbox.onUrc(urc)));
-    this.#subscription.add(this.#modem.ready$.subscribe((settings) => this.#inbox.onReady(settings)));
+    this.#subscription.add(
+      this.#modem.ready$.subscribe((settings) => {
+        this.#outbox.setRestingMode(settings.restingMode ?? this.#mode);
+        this.#inbox.onReady(settings);
+      }),
+    );
   }
 
   /**
