@@ -1,5 +1,5 @@
 import { AtChannel } from '../at/at-channel.js';
-import { at } from '../at/command.js';
+import { at, ESC } from '../at/command.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { detectPort } from '../modem/port-detect.js';
@@ -11,7 +11,7 @@ export async function probeAt(path: string, baudRate: number, timeoutMs = 1500):
   const transport = await SerialTransport.open({ path, baudRate });
   const channel = new AtChannel(transport);
   try {
-    await channel.writeRaw('\x1b');
+    await channel.writeRaw(ESC);
     await channel.send(at('AT', { timeoutMs }));
     return true;
   } catch {

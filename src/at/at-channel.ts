@@ -3,7 +3,7 @@ import { BridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { escapeBytes } from '../transcript/transcript.js';
 import type { Transport } from '../transport/transport.js';
-import type { AtCommand, AtResponse } from './command.js';
+import { ESC, type AtCommand, type AtResponse } from './command.js';
 import { Exchange, type ExchangeStep } from './exchange.js';
 import { classifyFinal } from './final-result.js';
 import { AtFramer, type Frame } from './framer.js';
@@ -262,7 +262,7 @@ export class AtChannel {
       if (current) this.#apply(current.exchange.onPrompt());
       else {
         this.#log.warn('a > prompt with no command waiting for it: leaving it with ESC');
-        this.#write('\x1b').catch(() => undefined);
+        this.#write(ESC).catch(() => undefined);
       }
       return;
     }

@@ -3,6 +3,7 @@ import type { Observable, Subscription } from 'rxjs';
 import { silentLogger, type Logger } from '../log.js';
 import { formatTraceNote, formatTraceWire } from '../transcript/trace-jsonl.js';
 import type { Traffic } from './at-channel.js';
+import { CTRL_Z } from './command.js';
 
 export const DEFAULT_TRACE_MAX_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_TRACE_FILES = 3;
@@ -195,7 +196,7 @@ function isCommandLine(bytes: Buffer): boolean {
 
 const CR = 0x0d;
 const LF = 0x0a;
-const CTRL_Z = 0x1a;
+const CTRL_Z_BYTE = CTRL_Z.charCodeAt(0);
 const STAR = 0x2a;
 /** Headers followed by one line of SMS data (text or PDU). */
 const BODY_HEADERS = ['+CMGR:', '+CMGL:', '+CMT:'];
@@ -215,9 +216,9 @@ export class BodyRedactor {
 
   apply(direction: 'tx' | 'rx', bytes: Buffer): { bytes: Buffer; redacted: boolean } {
     if (direction === 'tx') {
-      if (bytes.length < 2 || bytes[bytes.length - 1] !== CTRL_Z) return { bytes, redacted: false };
+      if (bytes.length < 2 || bytes[bytes.length - 1] !== CTRL_Z_BYTE) return { bytes, redacted: false };
       const out = Buffer.alloc(bytes.length, STAR);
-      out[out.length - 1] = CTRL_Z;
+      out[out.length - 1] = CTRL_Z_BYTE;
       return { bytes: out, redacted: true };
     }
     let out: Buffer | undefined;
@@ -238,7 +239,7 @@ export class BodyRedactor {
         this.#bodyNext = false;
       }
       if (this.#inBody) {
-        if (b === CTRL_Z) {
+        if (b === CTRL_Z_BYTE) {
           this.#inBody = false;
           continue;
         }

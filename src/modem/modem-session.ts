@@ -1,6 +1,6 @@
 import { BehaviorSubject, distinctUntilChanged, map, Observable, Subject, Subscription } from 'rxjs';
 import { AtChannel, type AtChannelOptions } from '../at/at-channel.js';
-import { at, type AtCommand, type AtResponse } from '../at/command.js';
+import { at, ESC, type AtCommand, type AtResponse } from '../at/command.js';
 import type { Urc } from '../at/urc.js';
 import { BridgeError, isBridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -353,7 +353,7 @@ export class ModemSession {
       const channel = this.#channel;
       if (!channel) return;
       try {
-        await channel.writeRaw('\x1b'); // leave a prompt a previous run left open (27.005 §3.5.1)
+        await channel.writeRaw(ESC); // leave a prompt a previous run left open (27.005 §3.5.1)
         // Let the answer to the ESC arrive with nothing in flight, or it answers our AT.
         await this.#sleep(150);
         if (!current()) return;
