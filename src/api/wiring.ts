@@ -16,6 +16,7 @@ import { BridgeStore } from '../store/bridge-store.js';
 import type { Transport } from '../transport/transport.js';
 import type { OutboundRecord } from '../store/types.js';
 import type { Subscription } from 'rxjs';
+import { schedulePrune } from './prune-timer.js';
 import { ownCommand, StatusFile, statusPathFor } from './status-file.js';
 import type { MetricsServer } from './metrics-server.js';
 import type { AtChannel } from '../at/at-channel.js';
@@ -126,11 +127,9 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
   }
   sms.start();
   bridge.start();
-  const prune = setInterval(() => store.prune(config.store.retentionDays), 6 * 3600_000);
-  prune.unref();
-  store.prune(config.store.retentionDays);
+  const stopPruning = schedulePrune(store, config.store.retentionDays, log);
   const stop = async () => {
-    clearInterval(prune);
+    stopPruning();
     bridge.stop();
     sms.stop();
     await session.close();
