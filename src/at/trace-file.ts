@@ -2,7 +2,7 @@ import { closeSync, fstatSync, openSync, renameSync, unlinkSync, writeSync } fro
 import type { Observable, Subscription } from 'rxjs';
 import { silentLogger, type Logger } from '../log.js';
 import { formatTraceNote, formatTraceWire } from '../transcript/trace-jsonl.js';
-import type { Traffic } from './at-channel.js';
+import type { Traffic } from './traced-transport.js';
 import { CTRL_Z } from './command.js';
 
 export const DEFAULT_TRACE_MAX_BYTES = 5 * 1024 * 1024;
@@ -72,7 +72,7 @@ export class TraceFile {
   }
 
   /**
-   * Records a channel's traffic until it completes (each reopened port brings a new channel).
+   * Records a transport's traffic until it completes (each reopened port brings a new one).
    * The subscriber never throws: an exception in it would surface as an uncaught error.
    */
   attach(traffic$: Observable<Traffic>): Subscription {
@@ -175,18 +175,18 @@ export class TraceFile {
   }
 }
 
-/**
- * What `smsbridge run` hands to the session as `onChannel`: one trace file for the whole run,
- * attached to each channel as the port is (re)opened.
- */
+/** One trace file for the whole run (`smsbridge run --trace`). */
 export function openTraceFile(path: string, options: TraceFileOptions = {}): TraceFile {
   return new TraceFile(path, options);
 }
 
-/** `onChannel` for ModemSession: every channel's traffic goes to one rotated trace file. */
-export function traceChannels(path: string, options: TraceFileOptions = {}): (channel: { traffic$: Observable<Traffic> }) => void {
+/**
+ * What the wiring calls with each TracedTransport (src/at/traced-transport.ts) as the port is
+ * (re)opened: every transport's traffic goes to one rotated trace file.
+ */
+export function traceTransports(path: string, options: TraceFileOptions = {}): (transport: { traffic$: Observable<Traffic> }) => void {
   const file = openTraceFile(path, options);
-  return (channel) => void file.attach(channel.traffic$);
+  return (transport) => void file.attach(transport.traffic$);
 }
 
 /** A write that is a command line (ends with CR): the start of an exchange. */
