@@ -13,8 +13,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const ROOTED = /(?<![\w./@-])(?:\.\.?\/)*(?:src|test|docs|fixtures|scripts|examples)\/[\w./*{}-]*/g;
 /** A relative path to a Markdown file in any folder: Markdown is ours to cite or nobody's. */
 const MARKDOWN = /(?<![\w./@:-])[\w.-]+(?:\/[\w.-]+)+\.md\b/g;
-/** Bare file names: any `.md`, and our kebab-case `.ts` files (other projects' are CamelCase). */
-const BARE = /(?<![\w./@-])(?:[\w-]+\.md|[a-z0-9]+(?:-[a-z0-9]+)*\.ts)\b/g;
+/** Bare file names: any `.md`, and our kebab-case `.ts` files, `crash.test.ts` too (other projects' are CamelCase). */
+const BARE = /(?<![\w./@-])(?:[\w-]+\.md|[a-z0-9]+(?:[-.][a-z0-9]+)*\.ts)\b/g;
 /** Kinds of file this repository has: `src/tests/test-modem-helpers.c` or `test/test_modem.py` is another project's. */
 const OURS = /(?:\/|\.(?:ts|js|mjs|md|at|jsonl?|ya?ml|sh|service))$|^[^.]*$/;
 /** Markdown links to a relative target. */
