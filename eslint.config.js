@@ -1,4 +1,4 @@
-// Layers depend one way: transport ← at ← modem ← sms ← store ← dispatch ← bridge ← api ← cli (STYLE.md).
+// Layers depend one way: transport ← at ← modem ← sms ← store ← dispatch ← bridge ← api ← cli (docs/style.md).
 // Each block forbids a layer from importing the layers above it; `serialport` and `node-pdu`
 // may each be imported by one boundary file only.
 import js from '@eslint/js';

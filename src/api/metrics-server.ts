@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Observable, Subscription } from 'rxjs';
-import type { Traffic } from '../at/at-channel.js';
+import type { Traffic } from '../at/traced-transport.js';
+import { CTRL_Z } from '../at/command.js';
 import type { Bridge } from '../bridge/bridge.js';
 import type { ModemSession } from '../modem/modem-session.js';
 import type { BridgeStore } from '../store/bridge-store.js';
@@ -100,7 +101,7 @@ export async function startMetricsServer(listen: string, parts: { session: Modem
           const text = t.bytes.toString('latin1');
           if (t.direction === 'tx') {
             // One exchange per command line (CR) and per body (Ctrl-Z), as the modem pays for them.
-            for (const ch of text) if (ch === '\r' || ch === '\x1a') exchanges.inc();
+            for (const ch of text) if (ch === '\r' || ch === CTRL_Z) exchanges.inc();
             return;
           }
           const lines = (partial + text).split(/\r\n|\r|\n/);

@@ -1,3 +1,4 @@
+import { TracedTransport } from '../at/traced-transport.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { SmsSettings } from '../modem/init-sequence.js';
 import { ModemSession } from '../modem/modem-session.js';
@@ -30,7 +31,9 @@ export interface OpenModemOptions {
  */
 export async function openModem(options: OpenModemOptions = {}): Promise<ModemSession> {
   const log = options.log;
-  const open = options.open ?? (await portOpener(options.port ?? 'auto', options.baud ?? 115_200, log ?? silentLogger)).open;
+  const openPort = options.open ?? (await portOpener(options.port ?? 'auto', options.baud ?? 115_200, log ?? silentLogger)).open;
+  // The AT traffic goes to the log at level trace (`»` host to modem, `«` modem to host).
+  const open = log ? async () => new TracedTransport(await openPort(), { log }) : openPort;
   const session = new ModemSession({
     open,
     sms: { mode: 'text', delivery: 'store', statusReports: false, ...options.sms },

@@ -1,5 +1,5 @@
 import { AtChannel } from '../at/at-channel.js';
-import { at } from '../at/command.js';
+import { escapeThenAt } from '../at/escape-then-at.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { detectPort } from '../modem/port-detect.js';
@@ -7,14 +7,12 @@ import { modemUrcs } from '../modem/profiles.js';
 import { SerialTransport } from '../transport/serial-transport.js';
 import type { Transport } from '../transport/transport.js';
 
-/** Sends `AT` (after ESC, to leave a stuck prompt) and says whether OK came back. */
+/** Says whether a modem answers on `path` (escapeThenAt, without the pause: any answer will do). */
 export async function probeAt(path: string, baudRate: number, timeoutMs = 1500): Promise<boolean> {
   const transport = await SerialTransport.open({ path, baudRate });
   const channel = new AtChannel(transport, { urcs: modemUrcs() });
   try {
-    await channel.writeRaw('\x1b');
-    await channel.send(at('AT', { timeoutMs }));
-    return true;
+    return await escapeThenAt(channel, { timeoutMs });
   } catch {
     return false;
   } finally {

@@ -8,7 +8,8 @@ import { routeFromSpec } from '../dispatch/actions/spec.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import type { Route } from '../dispatch/types.js';
 import type { Logger } from '../log.js';
-import { traceChannels } from '../at/trace-file.js';
+import { traceTransports } from '../at/trace-file.js';
+import { TracedTransport } from '../at/traced-transport.js';
 import { ModemSession } from '../modem/modem-session.js';
 import { DurableSender } from '../sms/durable-sender.js';
 import { SmsService } from '../sms/sms-service.js';
@@ -16,9 +17,9 @@ import { BridgeStore } from '../store/bridge-store.js';
 import type { Transport } from '../transport/transport.js';
 import type { OutboundRecord } from '../store/types.js';
 import type { Subscription } from 'rxjs';
+import { schedulePrune } from './prune-timer.js';
 import { ownCommand, StatusFile, statusPathFor } from './status-file.js';
 import type { MetricsServer } from './metrics-server.js';
-import type { AtChannel } from '../at/at-channel.js';
 import { BridgeError } from '../errors.js';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -52,20 +53,23 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
   const { config, log } = options;
   const store = BridgeStore.open(config.store.path);
   const started = Date.now();
-  // Whoever wants each new AT channel's traffic: the trace file, the metrics.
-  const channelWatchers: ((channel: AtChannel) => void)[] = [];
-  if (options.tracePath) channelWatchers.push(traceChannels(options.tracePath, { redactBodies: config.log.redactPayloads, note: `smsbridge ${VERSION} session`, log }));
+  // Each opened port is traced (the `»`/`«` log at level trace); whoever wants its traffic: the trace file, the metrics.
+  const trafficWatchers: ((transport: TracedTransport) => void)[] = [];
+  if (options.tracePath) trafficWatchers.push(traceTransports(options.tracePath, { redactBodies: config.log.redactPayloads, note: `smsbridge ${VERSION} session`, log }));
+  const open = async (): Promise<Transport> => {
+    const transport = new TracedTransport(await options.open(), { log, redactBodies: config.log.redactPayloads });
+    trafficWatchers.forEach((watch) => watch(transport));
+    return transport;
+  };
   const session = new ModemSession({
-    open: options.open,
+    open,
     sms: { mode: config.sms.mode, delivery: config.sms.delivery, statusReports: config.sms.statusReports, storage: config.sms.storage },
     profile: config.profile,
     ...(config.secrets.pin ? { pin: config.secrets.pin.reveal() } : {}),
     pinGuard: fileGuard(join(dirname(config.store.path), 'smsbridge.pin-refused')),
     log,
-    channel: { redactBodies: config.log.redactPayloads },
     settingsCheckMs: config.supervision.settingsCheckMs,
     ...(config.supervision.maxOfflineMs > 0 ? { maxOfflineMs: config.supervision.maxOfflineMs } : {}),
-    onChannel: (channel) => channelWatchers.forEach((watch) => watch(channel)),
   });
   options.onSession?.(session);
   const sms = new SmsService({
@@ -121,16 +125,14 @@ export async function startBridge(options: WireOptions): Promise<RunningBridge> 
       throw new BridgeError('CONFIG_INVALID', `metrics.listen ${config.metrics.listen}: cannot listen: ${(error as Error).message}`, { cause: error });
     }
     const server = metrics;
-    channelWatchers.push((channel) => server.watchChannel(channel.traffic$));
+    trafficWatchers.push((transport) => server.watchChannel(transport.traffic$));
     log.info({ url: `${server.url}/metrics` }, 'metrics and /healthz served');
   }
   sms.start();
   bridge.start();
-  const prune = setInterval(() => store.prune(config.store.retentionDays), 6 * 3600_000);
-  prune.unref();
-  store.prune(config.store.retentionDays);
+  const stopPruning = schedulePrune(store, config.store.retentionDays, log);
   const stop = async () => {
-    clearInterval(prune);
+    stopPruning();
     bridge.stop();
     sms.stop();
     await session.close();

@@ -1,27 +1,17 @@
 import { Observable, Subject, Subscription } from 'rxjs';
 import { BridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
-import { escapeBytes } from '../transcript/transcript.js';
 import type { Transport } from '../transport/transport.js';
-import type { AtCommand, AtResponse } from './command.js';
+import { ESC, type AtCommand, type AtResponse } from './command.js';
 import { Exchange, type ExchangeStep } from './exchange.js';
 import { classifyFinal } from './final-result.js';
 import { AtFramer, type Frame } from './framer.js';
 import { UrcRegistry, type Urc } from './urc.js';
 
-export interface Traffic {
-  direction: 'tx' | 'rx';
-  bytes: Buffer;
-  at: Date;
-}
-
 export interface AtChannelOptions {
   urcs?: UrcRegistry;
   log?: Logger;
   maxLine?: number;
-  /** Hides SMS bodies in the traffic log (the recorder still sees them). */
-  redactBodies?: boolean;
-  clock?: () => Date;
   /** Timeout for commands that set none (default 5 s). */
   defaultTimeoutMs?: number;
 }
@@ -41,19 +31,17 @@ interface Job {
 /**
  * The AT channel: one command in flight, a FIFO behind it, and every line the modem sends routed
  * either to that command or out as a URC (warthog618/modem at.go: line reader → indication loop →
- * command loop, here one synchronous router fed by the framer).
+ * command loop, here one synchronous router fed by the framer). It records nothing: to trace the
+ * bytes, give it a TracedTransport (src/at/traced-transport.ts).
  */
 export class AtChannel {
   readonly #transport: Transport;
   readonly #framer: AtFramer;
   readonly #urcs: UrcRegistry;
   readonly #log: Logger;
-  readonly #clock: () => Date;
-  readonly #redact: boolean;
   readonly #defaultTimeoutMs: number | undefined;
   readonly #urc$ = new Subject<Urc>();
   readonly #frame$ = new Subject<Frame>();
-  readonly #traffic$ = new Subject<Traffic>();
   readonly #queue: Job[] = [];
   readonly #subscription = new Subscription();
   #current?: { job: Job; exchange: Exchange; timer?: NodeJS.Timeout };
@@ -66,16 +54,12 @@ export class AtChannel {
   readonly urc$: Observable<Urc> = this.#urc$.asObservable();
   /** Every frame the framer produced (for `smsbridge replay` and diagnostics). */
   readonly frame$: Observable<Frame> = this.#frame$.asObservable();
-  /** Bytes in both directions with time, for the recorder. */
-  readonly traffic$: Observable<Traffic> = this.#traffic$.asObservable();
 
   constructor(transport: Transport, options: AtChannelOptions = {}) {
     this.#transport = transport;
     this.#framer = new AtFramer(options.maxLine === undefined ? {} : { maxLine: options.maxLine });
     this.#urcs = options.urcs ?? new UrcRegistry();
     this.#log = options.log ?? silentLogger;
-    this.#clock = options.clock ?? (() => new Date());
-    this.#redact = options.redactBodies ?? false;
     this.#defaultTimeoutMs = options.defaultTimeoutMs;
     this.#subscription.add(transport.data$.subscribe((chunk) => this.#onData(chunk)));
     this.#subscription.add(
@@ -152,7 +136,6 @@ export class AtChannel {
     this.#subscription.unsubscribe();
     this.#urc$.complete();
     this.#frame$.complete();
-    this.#traffic$.complete();
   }
 
   #pump(): void {
@@ -233,19 +216,10 @@ export class AtChannel {
   }
 
   async #write(data: string): Promise<void> {
-    const bytes = Buffer.from(data, 'latin1');
-    this.#traffic$.next({ direction: 'tx', bytes, at: this.#clock() });
-    if (this.#log.isLevelEnabled('trace')) {
-      const shown = this.#redact && this.#current?.exchange.state === 'body-written' ? '<redacted>' : escapeBytes(bytes);
-      this.#log.trace(`» ${shown}`);
-    }
-    await this.#transport.write(bytes);
+    await this.#transport.write(Buffer.from(data, 'latin1'));
   }
 
   #onData(chunk: Buffer): void {
-    this.#traffic$.next({ direction: 'rx', bytes: chunk, at: this.#clock() });
-    // Redacted, reads show only their size: SMS texts arrive inside +CMGR/+CMGL/+CMT answers.
-    if (this.#log.isLevelEnabled('trace')) this.#log.trace(`« ${this.#redact ? `<${chunk.length} bytes>` : escapeBytes(chunk)}`);
     for (const frame of this.#framer.push(chunk)) {
       this.#frame$.next(frame);
       this.#route(frame);
@@ -262,7 +236,7 @@ export class AtChannel {
       if (current) this.#apply(current.exchange.onPrompt());
       else {
         this.#log.warn('a > prompt with no command waiting for it: leaving it with ESC');
-        this.#write('\x1b').catch(() => undefined);
+        this.#write(ESC).catch(() => undefined);
       }
       return;
     }

@@ -1,6 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import { escapeBytes } from '../transcript/transcript.js';
-import type { Traffic } from './at-channel.js';
+import type { Traffic } from './traced-transport.js';
 
 /**
  * Writes live AT traffic in the transcript format, one entry per write and per chunk read, as it

@@ -5,6 +5,7 @@ import { escapeBytes, type Transcript, type TranscriptEntry } from '../transcrip
 import type { Transport } from '../transport/transport.js';
 import { TransportSignals } from '../transport/transport-signals.js';
 import { AtChannel } from './at-channel.js';
+import { TracedTransport } from './traced-transport.js';
 import { at, CTRL_Z, type AtResponse } from './command.js';
 import type { Frame } from './framer.js';
 import type { UrcRegistry, Urc } from './urc.js';
@@ -150,9 +151,10 @@ export async function replayTranscript(
   options: { urcs?: UrcRegistry; log?: Logger } = {},
 ): Promise<ReplayResult> {
   const transport = new ReplayTransport(transcript);
-  const channel = new AtChannel(transport, options);
+  const traced = new TracedTransport(transport);
+  const channel = new AtChannel(traced, options);
   const result: ReplayResult = { events: [], frames: [], urcs: [], commands: [], mismatches: transport.mismatches };
-  channel.traffic$.subscribe((t) => t.direction === 'tx' && result.events.push({ kind: 'write', bytes: t.bytes }));
+  traced.traffic$.subscribe((t) => t.direction === 'tx' && result.events.push({ kind: 'write', bytes: t.bytes }));
   channel.frame$.subscribe((frame) => {
     result.frames.push(frame);
     result.events.push({ kind: 'frame', frame });

@@ -2,7 +2,8 @@ import { closeSync, fstatSync, openSync, renameSync, unlinkSync, writeSync } fro
 import type { Observable, Subscription } from 'rxjs';
 import { silentLogger, type Logger } from '../log.js';
 import { formatTraceNote, formatTraceWire } from '../transcript/trace-jsonl.js';
-import type { Traffic } from './at-channel.js';
+import type { Traffic } from './traced-transport.js';
+import { CTRL_Z } from './command.js';
 
 export const DEFAULT_TRACE_MAX_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_TRACE_FILES = 3;
@@ -71,7 +72,7 @@ export class TraceFile {
   }
 
   /**
-   * Records a channel's traffic until it completes (each reopened port brings a new channel).
+   * Records a transport's traffic until it completes (each reopened port brings a new one).
    * The subscriber never throws: an exception in it would surface as an uncaught error.
    */
   attach(traffic$: Observable<Traffic>): Subscription {
@@ -174,18 +175,18 @@ export class TraceFile {
   }
 }
 
-/**
- * What `smsbridge run` hands to the session as `onChannel`: one trace file for the whole run,
- * attached to each channel as the port is (re)opened.
- */
+/** One trace file for the whole run (`smsbridge run --trace`). */
 export function openTraceFile(path: string, options: TraceFileOptions = {}): TraceFile {
   return new TraceFile(path, options);
 }
 
-/** `onChannel` for ModemSession: every channel's traffic goes to one rotated trace file. */
-export function traceChannels(path: string, options: TraceFileOptions = {}): (channel: { traffic$: Observable<Traffic> }) => void {
+/**
+ * What the wiring calls with each TracedTransport (src/at/traced-transport.ts) as the port is
+ * (re)opened: every transport's traffic goes to one rotated trace file.
+ */
+export function traceTransports(path: string, options: TraceFileOptions = {}): (transport: { traffic$: Observable<Traffic> }) => void {
   const file = openTraceFile(path, options);
-  return (channel) => void file.attach(channel.traffic$);
+  return (transport) => void file.attach(transport.traffic$);
 }
 
 /** A write that is a command line (ends with CR): the start of an exchange. */
@@ -195,7 +196,7 @@ function isCommandLine(bytes: Buffer): boolean {
 
 const CR = 0x0d;
 const LF = 0x0a;
-const CTRL_Z = 0x1a;
+const CTRL_Z_BYTE = CTRL_Z.charCodeAt(0);
 const STAR = 0x2a;
 /** Headers followed by one line of SMS data (text or PDU). */
 const BODY_HEADERS = ['+CMGR:', '+CMGL:', '+CMT:'];
@@ -215,9 +216,9 @@ export class BodyRedactor {
 
   apply(direction: 'tx' | 'rx', bytes: Buffer): { bytes: Buffer; redacted: boolean } {
     if (direction === 'tx') {
-      if (bytes.length < 2 || bytes[bytes.length - 1] !== CTRL_Z) return { bytes, redacted: false };
+      if (bytes.length < 2 || bytes[bytes.length - 1] !== CTRL_Z_BYTE) return { bytes, redacted: false };
       const out = Buffer.alloc(bytes.length, STAR);
-      out[out.length - 1] = CTRL_Z;
+      out[out.length - 1] = CTRL_Z_BYTE;
       return { bytes: out, redacted: true };
     }
     let out: Buffer | undefined;
@@ -238,7 +239,7 @@ export class BodyRedactor {
         this.#bodyNext = false;
       }
       if (this.#inBody) {
-        if (b === CTRL_Z) {
+        if (b === CTRL_Z_BYTE) {
           this.#inBody = false;
           continue;
         }

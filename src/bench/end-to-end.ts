@@ -117,8 +117,9 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
     };
   } finally {
     driver.dispose();
-    // The last reply's +CMSS answer and AT+CMGD are still under way: stopping now trips the
-    // shutdown race in src/bench/repro/stop-during-send.ts, so wait for a quiet wire first.
+    // The last reply's +CMSS answer and AT+CMGD are still under way: wait for a quiet wire, so the
+    // run ends as measured rather than with a stop in mid-send (that once crashed the process; the
+    // fix has its regression test in test/bridge/bridge.test.ts).
     await quietWire(counter, Math.max(100, 4 * options.latencyMs));
     await running.stop();
     await link?.close();

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import { CTRL_Z, ESC } from '../at/command.js';
 import type { CloseReason, Transport } from '../transport/transport.js';
 
 /**
@@ -22,8 +23,8 @@ export class WireCounter {
   tx(bytes: Buffer): void {
     this.bytesOut += bytes.length;
     const text = bytes.toString('latin1');
-    if (text.endsWith('\x1a')) this.#count(`${this.#last}>`);
-    else if (text === '\x1b') this.escapes++;
+    if (text.endsWith(CTRL_Z)) this.#count(`${this.#last}>`);
+    else if (text === ESC) this.escapes++;
     else if (/^AT/i.test(text)) {
       this.#last = /^AT\s*([+^#$%&]?[A-Z]*)/i.exec(text)?.[1]?.toUpperCase() || 'AT';
       this.#count(this.#last);

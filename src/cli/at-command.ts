@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { TracedTransport } from '../at/traced-transport.js';
 import { AtChannel } from '../at/at-channel.js';
 import { at } from '../at/command.js';
 import { isBridgeError } from '../errors.js';
@@ -25,8 +26,9 @@ export function registerAtCommand(program: Command): void {
       } catch (error) {
         return fail(EXIT.PORT, (error as Error).message);
       }
-      const channel = new AtChannel(transport, { urcs: modemUrcs() });
-      if (options.trace) channel.traffic$.subscribe((t) => console.log(`${t.direction === 'tx' ? '»' : '«'} ${escapeBytes(t.bytes)}`));
+      const traced = new TracedTransport(transport);
+      const channel = new AtChannel(traced, { urcs: modemUrcs() });
+      if (options.trace) traced.traffic$.subscribe((t) => console.log(`${t.direction === 'tx' ? '»' : '«'} ${escapeBytes(t.bytes)}`));
       channel.urc$.subscribe((u) => console.log(`URC ${u.line}`));
       let failed = false;
       for (const text of commands) {

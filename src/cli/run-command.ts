@@ -34,7 +34,7 @@ export function registerRunCommand(program: Command): void {
     .description('run the bridge: SMS Commands in, device actions out, replies back')
     .option('-c, --config <file>', 'YAML configuration (default: $SMSBRIDGE_CONFIG, else built-in defaults)')
     .option('-p, --port <path>', 'modem port, or "auto" to detect it (overrides the configuration)')
-    .option('--sim [profile]', 'run on the built-in virtual modem instead of a serial port (profile: quectel, simcom, huawei, ublox, telit, generic)')
+    .option('--sim [profile]', 'run on the built-in virtual modem instead of a serial port (profile: any of smsbridge sim --profile, default quectel)')
     .option('--demo', 'with --sim: send sample commands, then take lines typed on stdin as commands from 000')
     .option('--trace <file>', 'append the AT session to <file> as JSON lines, rotated at 5 MiB, 3 files kept (docs/trace.md; smsbridge replay reads it)')
     .option('--db <path>', 'store path (overrides the configuration)')

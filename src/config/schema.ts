@@ -6,10 +6,12 @@ import { compileArgTemplate } from '../dispatch/actions/template.js';
 import { checkHttpUrl } from '../dispatch/actions/http.js';
 import { patternProblem, type ActionSpec, type JsonMatchSpec } from '../dispatch/actions/spec.js';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_UNKNOWN_REPLY } from '../dispatch/dispatcher.js';
+import { PROFILES as MODEM_PROFILES, type ProfileName } from '../modem/profiles.js';
 import { checkSmsText } from '../sms/gsm7.js';
 import { boolean, FAIL, isMapping, list, mapping, matches, number, oneOf, optional, record, refine, required, section, string, withDefault, type Check, type Issue } from './check.js';
 
-export const PROFILES = ['auto', 'quectel', 'simcom', 'huawei', 'ublox', 'telit', 'generic'] as const;
+/** `auto` (chosen from AT+CGMI/AT+CGMM) or one of the vendor profiles, as src/modem/profiles.ts names them. */
+export const PROFILES: readonly ['auto', ...ProfileName[]] = ['auto', ...(Object.keys(MODEM_PROFILES) as ProfileName[])];
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 
 const positiveNumber = number('expected a positive number', (n) => n > 0);

@@ -1,6 +1,7 @@
 import { BehaviorSubject, distinctUntilChanged, map, Observable, Subject, Subscription } from 'rxjs';
 import { AtChannel, type AtChannelOptions } from '../at/at-channel.js';
-import { at, type AtCommand, type AtResponse } from '../at/command.js';
+import type { AtCommand, AtResponse } from '../at/command.js';
+import { escapeThenAt } from '../at/escape-then-at.js';
 import type { Urc } from '../at/urc.js';
 import { BridgeError, isBridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -358,18 +359,14 @@ export class ModemSession {
     if (channel) this.#closingPort = channel.close().catch(() => undefined);
   }
 
-  /** ESC then AT, again and again, until the modem answers or the state's deadline moves us on. */
+  /** ESC then AT (escapeThenAt), again and again, until the modem answers or the state's deadline moves us on. */
   async #probe(current: () => boolean): Promise<void> {
     for (let attempt = 0; current(); attempt++) {
       const channel = this.#channel;
       if (!channel) return;
       try {
-        await channel.writeRaw('\x1b'); // leave a prompt a previous run left open (27.005 §3.5.1)
-        // Let the answer to the ESC arrive with nothing in flight, or it answers our AT.
-        await this.#sleep(150);
-        if (!current()) return;
-        await channel.send(at('AT', { timeoutMs: 1000 }));
-        if (current()) this.#dispatch({ type: 'answered' });
+        const answered = await escapeThenAt(channel, { timeoutMs: 1000, settleMs: 150, sleep: (ms) => this.#sleep(ms), stillWanted: current });
+        if (answered && current()) this.#dispatch({ type: 'answered' });
         return;
       } catch (error) {
         if (isBridgeError(error, 'PORT_CLOSED')) return; // close$ brings port-closed

@@ -51,8 +51,16 @@ export function expandRange(text: string): number[] {
   return out;
 }
 
-/** Splits a top-level comma list, keeping parenthesised groups and quoted strings whole. */
-export function splitGroups(text: string): string[] {
+/**
+ * Splits the answer to a test command (`AT+CNMI=?`, `AT+CPMS=?`) into its top-level groups,
+ * keeping parenthesised lists and quoted strings whole: `("ME","SM"),(0-3)` → `("ME","SM")`, `(0-3)`.
+ * Not `splitAtFields` (src/sms/at-fields.ts), which splits the values of an information line and
+ * refuses unbalanced quotes, because a misread SMS header must fail rather than shift its fields.
+ * This one refuses nothing: test answers come in many spellings (nested parentheses, none at all,
+ * broken quotes: docs/modem-behaviour.md §4), and a rough split that still shows some of the values
+ * the modem takes is worth more than none (the callers fall back to defaults for the rest).
+ */
+export function splitTestGroups(text: string): string[] {
   const groups: string[] = [];
   let depth = 0;
   let quoted = false;
@@ -72,7 +80,7 @@ export function splitGroups(text: string): string[] {
 
 /** `+CNMI: (0-2),(0-3),(0-3),(0-2),(0-1)` → the values each of the five parameters accepts. */
 export function parseCnmiTest(value: string): number[][] {
-  return splitGroups(value).map(expandRange);
+  return splitTestGroups(value).map(expandRange);
 }
 
 export interface CnmiChoice {
@@ -114,7 +122,7 @@ export const cnmiCommand = (c: CnmiChoice) => `AT+CNMI=${c.mode},${c.mt},${c.bm}
 
 /** `+CPMS: ("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")` and variants → storage lists. */
 export function parseCpmsTest(value: string): string[][] {
-  const groups = splitGroups(value);
+  const groups = splitTestGroups(value);
   // Huawei MU609 lists one bare group without parentheses: "ME","MT","SM".
   if (groups.every((g) => !g.startsWith('('))) return [groups.map(unquote).filter(Boolean)];
   return groups.map((g) => (g.match(/[A-Z]{2}/g) ?? []).map((s) => s.toUpperCase()));

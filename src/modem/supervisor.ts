@@ -80,7 +80,7 @@ export interface Step {
 export interface Timing {
   /** Opening a port that does not open at once (a USB device half gone). */
   openTimeoutMs: number;
-  /** How long a just-opened modem may take to answer AT (a Quectel boots in 10–15 s). */
+  /** How long a just-opened modem may take to answer AT (an EG25-G takes up to ~30 s to RDY: docs/modem-behaviour.md §5). */
   waitForModemMs: number;
   /** One configuration pass, SIM and SMS readiness retries included. */
   configureTimeoutMs: number;

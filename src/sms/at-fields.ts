@@ -17,7 +17,11 @@ export function afterPrefix(line: string, prefix: string): string | undefined {
   return trimmed.slice(prefix.length + 1).trim();
 }
 
-/** The fields, or undefined when a quote is not closed or text follows a closing quote. */
+/**
+ * The fields, or undefined when a quote is not closed or text follows a closing quote: an SMS header
+ * read wrong must fail, not shift its fields. Not `splitTestGroups` (src/modem/parsers.ts), which
+ * splits test-command answers into parenthesised groups and refuses nothing.
+ */
 export function splitAtFields(text: string): AtField[] | undefined {
   const fields: AtField[] = [];
   let i = 0;

@@ -8,6 +8,7 @@
  * - Control characters are refused in either encoding: in text mode Ctrl-Z ends the body and ESC
  *   cancels the send (3GPP TS 27.005 §3.5.1), so whatever followed would reach the modem as commands.
  */
+import { CTRL_Z, ESC } from '../at/command.js';
 import { BridgeError } from '../errors.js';
 import { describeChar, gsm7BasicCode, gsm7Codes } from './gsm7-alphabet.js';
 
@@ -146,7 +147,7 @@ function isForbiddenControl(char: string): boolean {
 
 function describeControl(char: string): string {
   const code = char.charCodeAt(0);
-  const name = code === 0x1a ? ' (Ctrl-Z)' : code === 0x1b ? ' (ESC)' : code === 0 ? ' (NUL)' : '';
+  const name = char === CTRL_Z ? ' (Ctrl-Z)' : char === ESC ? ' (ESC)' : code === 0 ? ' (NUL)' : '';
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')}${name}`;
 }
 

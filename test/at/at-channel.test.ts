@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AtChannel } from '../../src/at/at-channel.js';
 import { at, valuesOf, type AtResponse } from '../../src/at/command.js';
+import { TracedTransport } from '../../src/at/traced-transport.js';
 import type { Urc } from '../../src/at/urc.js';
 import { BridgeError, isBridgeError } from '../../src/errors.js';
 import { memoryLogger } from '../../src/log.js';
@@ -259,7 +260,8 @@ describe('AtChannel', () => {
 
   it('hides bodies both ways in the traffic log when asked', async () => {
     const log = memoryLogger();
-    const { transport, channel } = setup({ log, redactBodies: true });
+    const transport = new MemoryTransport();
+    const channel = new AtChannel(new TracedTransport(transport, { log, redactBodies: true }), { log });
     const answer = channel.send(at('AT+CMGS="000"', { body: 'secret' }));
     transport.receive('\r\n> ');
     transport.receive('\r\n+CMGS: 1\r\n\r\nOK\r\n');
@@ -318,7 +320,7 @@ describe('AtChannel traffic log', () => {
   it('logs traffic with direction and escaped control characters', async () => {
     const log = memoryLogger();
     const transport = new MemoryTransport();
-    const channel = new AtChannel(transport, { log });
+    const channel = new AtChannel(new TracedTransport(transport, { log }), { log });
     const answer = channel.send(at('AT+CMGS="000"', { body: 'hi' }));
     transport.receive('\r\n> ');
     transport.receive('\r\n+CMGS: 1\r\n\r\nOK\r\n');

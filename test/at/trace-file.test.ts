@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Traffic } from '../../src/at/at-channel.js';
-import { BodyRedactor, TraceFile, traceChannels } from '../../src/at/trace-file.js';
+import type { Traffic } from '../../src/at/traced-transport.js';
+import { BodyRedactor, TraceFile, traceTransports } from '../../src/at/trace-file.js';
 import { memoryLogger } from '../../src/log.js';
 import { parseTraceJsonl } from '../../src/transcript/trace-jsonl.js';
 
@@ -142,7 +142,7 @@ describe('TraceFile write errors', () => {
     const traffic$ = new Subject<Traffic>();
     const seen: Traffic[] = [];
     traffic$.subscribe((t) => seen.push(t));
-    traceChannels(path, { log: memoryLogger() })({ traffic$ });
+    traceTransports(path, { log: memoryLogger() })({ traffic$ });
     traffic$.next(tx('AT\r'));
     traffic$.next(rx('\r\nOK\r\n'));
     expect(seen).toHaveLength(2);
@@ -176,7 +176,7 @@ describe('BodyRedactor', () => {
     const dir = tempDir();
     const path = join(dir, 'trace.jsonl');
     const traffic$ = new Subject<Traffic>();
-    traceChannels(path, { redactBodies: true })({ traffic$ });
+    traceTransports(path, { redactBodies: true })({ traffic$ });
     traffic$.next(tx('AT+CMGS="000"\r'));
     traffic$.next(rx('\r\n> '));
     traffic$.next(tx('pong\x1a'));

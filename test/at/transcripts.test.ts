@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { replayTranscript, type ReplayResult } from '../../src/at/replay.js';
 import { recordTraffic } from '../../src/at/recorder.js';
+import { TracedTransport } from '../../src/at/traced-transport.js';
 import { AtChannel } from '../../src/at/at-channel.js';
 import { at } from '../../src/at/command.js';
 import { parseTranscript } from '../../src/transcript/transcript.js';
@@ -163,9 +164,10 @@ describe('shared transcripts replayed through the AT channel', () => {
 describe('recorder', () => {
   it('writes a live session in the transcript format, so it replays as a fixture unchanged', async () => {
     const transport = new MemoryTransport();
-    const channel = new AtChannel(transport, { urcs: modemUrcs() });
+    const traced = new TracedTransport(transport);
+    const channel = new AtChannel(traced, { urcs: modemUrcs() });
     const lines: string[] = [];
-    recordTraffic(channel.traffic$, (l) => lines.push(l), { title: 'recorded', source: 'test' });
+    recordTraffic(traced.traffic$, (l) => lines.push(l), { title: 'recorded', source: 'test' });
     const send = channel.send(at('AT+CMGS="000"', { body: 'pong' }));
     transport.receive('\r\n> ');
     transport.receive('\r\n+CMGS: 13\r\n\r\nOK\r\n');

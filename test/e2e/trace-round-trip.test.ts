@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/at/framer.js';
 import { AtFramer } from '../../src/at/framer.js';
 import { replayTranscript } from '../../src/at/replay.js';
-import { traceChannels } from '../../src/at/trace-file.js';
+import { traceTransports } from '../../src/at/trace-file.js';
+import { TracedTransport } from '../../src/at/traced-transport.js';
 import { ModemSession } from '../../src/modem/modem-session.js';
 import type { ProfileName } from '../../src/sim/profiles.js';
 import { VirtualModem } from '../../src/sim/virtual-modem.js';
@@ -47,14 +48,17 @@ async function recordSession(profile: ProfileName, redactBodies = false) {
   const path = join(dir, 'trace.jsonl');
   const modem = new VirtualModem({ profile });
   const liveFrames: Frame[] = [];
-  const trace = traceChannels(path, { note: 'round trip', redactBodies });
+  const trace = traceTransports(path, { note: 'round trip', redactBodies });
   const session = new ModemSession({
-    open: async () => new StreamTransport(modem.connect()),
+    open: async () => {
+      const transport = new TracedTransport(new StreamTransport(modem.connect()));
+      trace(transport);
+      return transport;
+    },
     sms: { mode: 'text', delivery: 'store', statusReports: false },
     channel: { defaultTimeoutMs: 2_000 },
     settingsCheckMs: 0,
     onChannel: (channel) => {
-      trace(channel);
       channel.frame$.subscribe((f) => liveFrames.push(f));
     },
   });
