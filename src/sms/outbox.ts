@@ -4,9 +4,10 @@ import { encodeSubmit } from './pdu.js';
 import type { SerialLock } from './serial-lock.js';
 import type { AtCommand } from '../at/command.js';
 import type { DeleteBatcher } from './delete-batcher.js';
-import { cmgd, cmgf, cmgr, cmgsPdu, cmgsText, cmgwPdu, cmgwText, cmss, type SmsMode } from './sms-commands.js';
+import { cmgd, cmgr, cmgsPdu, cmgsText, cmgwPdu, cmgwText, cmss, type SmsMode } from './sms-commands.js';
 import type { StorageSelector } from './storage-selector.js';
 import type { SmsModem } from './sms-modem.js';
+import { inMode } from './mode-keeper.js';
 
 /** A message checked and encoded once, before anything goes to the modem. */
 export interface PreparedSms {
@@ -34,8 +35,6 @@ export interface OutboxOptions {
   storage: StorageSelector;
   statusReports?: boolean;
   sendTimeoutMs?: number;
-  /** Called when switching back to the resting mode after a send fails. */
-  onModeRestoreFailed?: (error: unknown) => void;
 }
 
 /**
@@ -85,15 +84,13 @@ export class Outbox {
    */
   write(sms: PreparedSms): Promise<number> {
     const command = sms.asText ? cmgwText(sms.to, sms.text) : cmgwPdu(sms.pdu!.tpduLength, sms.pdu!.pdu);
-    return this.#options.lock.run(() =>
-      this.#inMode(sms, async () => {
-        const { storage, deletes, modem } = this.#options;
-        const send = (c: AtCommand<number>) => modem.send(c);
-        if (storage.home === undefined) return send(command);
-        await storage.selectHome();
-        return deletes.piggyback(storage.home, command, send);
-      }),
-    );
+    return this.#options.lock.run(async () => {
+      const { storage, deletes, modem } = this.#options;
+      const send = (c: AtCommand<number>) => modem.send(c);
+      if (storage.home === undefined) return send(this.#inMode(sms, command));
+      await storage.selectHome();
+      return deletes.piggyback(storage.home, this.#inMode(sms, command), send);
+    });
   }
 
   /** Sends a stored message (27.005 §3.5.2): its message reference. The modem marks it STO SENT. */
@@ -105,7 +102,7 @@ export class Outbox {
   sendDirect(sms: PreparedSms, signal?: AbortSignal): Promise<number> {
     const timeout = this.#options.sendTimeoutMs;
     const command = sms.asText ? cmgsText(sms.to, sms.text, timeout) : cmgsPdu(sms.pdu!.tpduLength, sms.pdu!.pdu, timeout);
-    return this.#options.lock.run(() => this.#inMode(sms, () => this.#options.modem.send(command, signal ? { signal } : {})));
+    return this.#options.lock.run(() => this.#options.modem.send(this.#inMode(sms, command), signal ? { signal } : {}));
   }
 
   /** Reads a stored reply's slot: did the modem send it before we lost track? */
@@ -129,24 +126,11 @@ export class Outbox {
   }
 
   /**
-   * Runs a send in the mode its message needs (text for plain ASCII under `mode: text`, else PDU),
-   * switching from the resting mode and back when they differ: a text-mode reply on a modem that
-   * rests in PDU mode (docs/modem-behaviour.md §8), a non-ASCII one on a modem kept in text mode.
+   * The send in the mode its message needs: text for plain ASCII under `mode: text`, else PDU. The
+   * mode keeper puts the AT+CMGF switch on the same line when the modem rests in the other mode
+   * (docs/modem-behaviour.md §8).
    */
-  async #inMode<T>(sms: PreparedSms, run: () => Promise<T>): Promise<T> {
-    const needed: SmsMode = sms.asText ? 'text' : 'pdu';
-    const resting = this.#resting;
-    if (needed === resting) return run();
-    const { modem } = this.#options;
-    modem.switchedMode?.(needed);
-    try {
-      await modem.send(cmgf(needed));
-      return await run();
-    } finally {
-      await modem
-        .send(cmgf(resting))
-        .then(() => modem.switchedMode?.(undefined))
-        .catch((error: unknown) => this.#options.onModeRestoreFailed?.(error));
-    }
+  #inMode<T>(sms: PreparedSms, command: AtCommand<T>): AtCommand<T> {
+    return inMode(command, sms.asText ? 'text' : 'pdu');
   }
 }

@@ -1,6 +1,7 @@
 import { Observable, Subject, Subscription } from 'rxjs';
 import type { Logger } from '../log.js';
 import { DeleteBatcher } from './delete-batcher.js';
+import { ModeKeeper } from './mode-keeper.js';
 import type { ReplyModem } from './durable-sender.js';
 import { Inbox, type IncomingSms, type StorageListing, type StoredCopy } from './inbox.js';
 import { Outbox, type OutboxOptions, type PrepareOptions, type PreparedSms, type StoredState } from './outbox.js';
@@ -56,6 +57,7 @@ export class SmsService implements ReplyModem {
   readonly #listings = new Subject<StorageListing>();
   readonly #defaultRecipient: string;
   readonly #mode: SmsMode;
+  readonly #keeper: ModeKeeper;
 
   readonly incoming$: Observable<IncomingSms>;
   /** SUBMITs a sweep found in storage: sent copies a failed delete left, or copies a crash orphaned. */
@@ -69,21 +71,23 @@ export class SmsService implements ReplyModem {
 
   constructor(options: SmsServiceOptions) {
     const lock = new SerialLock();
-    const patient = waitingOutBusy(options.modem);
+    // Every SMS command passes the mode keeper: AT+CMGF switches ride on the commands' own lines.
+    const modem = new ModeKeeper(options.modem, options.mode);
+    this.#keeper = modem;
+    const patient = waitingOutBusy(modem);
     const storage = new StorageSelector(patient);
     // Deletes go to the modem as it is: a SIM-busy retry of a line whose first deletes ran could take a new message.
-    const deletes = new DeleteBatcher({ modem: options.modem, lock, storage, ...(options.log ? { log: options.log } : {}) });
+    const deletes = new DeleteBatcher({ modem, lock, storage, ...(options.log ? { log: options.log } : {}) });
     this.#modem = options.modem;
     this.#mode = options.mode;
     this.#outbox = new Outbox({
       ...options.outbox,
-      modem: options.modem,
+      modem,
       mode: options.mode,
       lock,
       storage,
       deletes,
       ...(options.statusReports === undefined ? {} : { statusReports: options.statusReports }),
-      onModeRestoreFailed: (error) => options.log?.warn({ error: (error as Error).message }, 'could not switch AT+CMGF back after a send'),
     });
     this.#defaultRecipient = options.defaultRecipient;
     this.#inbox = new Inbox({
@@ -108,6 +112,7 @@ export class SmsService implements ReplyModem {
     this.#subscription.add(this.#modem.urc$.subscribe((urc) => this.#inbox.onUrc(urc)));
     this.#subscription.add(
       this.#modem.ready$.subscribe((settings) => {
+        this.#keeper.rest(settings.restingMode ?? this.#mode);
         this.#outbox.setRestingMode(settings.restingMode ?? this.#mode);
         this.#inbox.onReady(settings);
       }),

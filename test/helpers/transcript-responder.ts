@@ -70,7 +70,8 @@ export class TranscriptResponder {
         this.emit(answer);
         return;
       }
-      const prompt = /^AT\+CMG[SW]=/.test(written);
+      // A send, alone or last on a concatenated line (`AT+CMGF=1;+CMGS="000"`), waits for its prompt.
+      const prompt = /^AT.*\+CMG[SW]=[^;]*\r$/.test(written);
       this.emit(written.endsWith('\x1a') ? '\r\n+CMGS: 0\r\n\r\nOK\r\n' : prompt ? '\r\n> ' : '\r\nOK\r\n');
       return;
     }
