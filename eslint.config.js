@@ -1,7 +1,8 @@
 // Layers depend one way (STYLE.md; docs/design.md, "The layer graph"). `layers` below is the whole
 // import graph of src/, written once: each folder and each top-level file lists what it may import.
 // eslint-plugin-boundaries refuses every other import between them, and any file of src/ that the table
-// does not name. test/lint/boundaries.test.ts checks it with a table of allowed and forbidden imports.
+// does not name. test/lint/boundaries.test.ts checks it with a table of allowed and forbidden imports;
+// test/lint/no-cycles.test.ts refuses import cycles inside a layer as well.
 import js from '@eslint/js';
 import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
