@@ -2,7 +2,7 @@
  * SMS Commands in SQLite: create, read under the 30-day retention rule, list by keyset pages,
  * and the status changes the delivery engine makes.
  */
-import type { Database } from '../store/sqlite.js';
+import type { Database } from '../sqlite.js';
 import type { CommandRecord, Direction, HttpMethod, Status } from './resources.js';
 import { newSid } from './sids.js';
 

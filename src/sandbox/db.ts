@@ -4,7 +4,7 @@
  * order; `PRAGMA user_version` counts them. Times are integer milliseconds from the sandbox clock.
  */
 import { randomBytes } from 'node:crypto';
-import { openDatabase, type Database } from '../store/sqlite.js';
+import { openDatabase, type Database } from '../sqlite.js';
 import { newSid } from './sids.js';
 
 const MIGRATIONS: readonly string[] = [

@@ -2,7 +2,7 @@
  * Fleets and SIMs, the minimum the SMS Commands API needs: a SIM has a SID, a unique name and a
  * fleet; a fleet says where mobile-originated commands are announced (`sms_commands_url`/`_method`).
  */
-import type { Database } from '../store/sqlite.js';
+import type { Database } from '../sqlite.js';
 import type { FleetRecord, HttpMethod, SimRecord } from './resources.js';
 import { isSid, newSid } from './sids.js';
 

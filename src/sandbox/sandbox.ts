@@ -5,7 +5,7 @@
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { silentLogger, type Logger } from '../log.js';
-import type { Database } from '../store/sqlite.js';
+import type { Database } from '../sqlite.js';
 import { TokenIssuer, TOKEN_PATH } from './auth.js';
 import { CallbackSender, callbackParams } from './callbacks.js';
 import { CommandStore } from './command-store.js';

@@ -3,11 +3,11 @@
  * identity, PIN, signal, registration, operator, functionality.
  */
 import { intParam, splitParams, stringParam, type ParsedCommand } from './command-line.js';
-import type { Handler, ModemCore, Outcome } from './modem-core.js';
+import type { CommandContext, Handler, Outcome } from './command-context.js';
 
 /** A command that only answers fixed information text when executed; `=?` answers OK. */
 const info =
-  (lines: (core: ModemCore) => string[]): Handler =>
+  (lines: (core: CommandContext) => string[]): Handler =>
   (cmd, core) =>
     cmd.op === 'exec' ? core.ok(lines(core)) : cmd.op === 'test' ? core.ok() : core.error();
 
@@ -101,7 +101,7 @@ const cfun: Handler = (cmd, core): Outcome => {
 };
 
 /** Quectel AT+QINDCFG="smsfull",<0|1>[,<save>]: the storage-full URC (other vendors do not know it). */
-function qindcfg(cmd: ParsedCommand, core: ModemCore): Outcome {
+function qindcfg(cmd: ParsedCommand, core: CommandContext): Outcome {
   if (!core.profile.memFullUrcOffByDefault) return core.unknown();
   const [what, value] = cmd.args.split(',').map((a) => a.trim().replace(/"/g, '').toLowerCase());
   if (cmd.op === 'set' && what === 'smsfull' && (value === '0' || value === '1')) {

@@ -4,10 +4,10 @@
  */
 import { CHARSETS, decodeFromHost, encodeForHost, parseCharset } from './charset.js';
 import { intParam, splitParams, stringParam } from './command-line.js';
-import type { Handler, ModemCore } from './modem-core.js';
+import type { CommandContext, Handler } from './command-context.js';
 import { parseMemLists, parseRanges, type MemName } from './profiles.js';
 
-const bit = (core: ModemCore, name: string, get: () => number, set: (v: 0 | 1) => void): Handler =>
+const bit = (core: CommandContext, name: string, get: () => number, set: (v: 0 | 1) => void): Handler =>
   (cmd) => {
     if (cmd.op === 'read') return core.ok([`${name}: ${get()}`]);
     if (cmd.op === 'test') return core.ok([`${name}: (0,1)`]);

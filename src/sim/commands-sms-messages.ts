@@ -4,7 +4,7 @@
  */
 import { decodeFromHost, fromHex, fromUcs2Hex } from './charset.js';
 import { intParam, splitParams, stringParam, type ParsedCommand } from './command-line.js';
-import type { Handler, ModemCore, Outcome } from './modem-core.js';
+import type { CommandContext, Handler, Outcome } from './command-context.js';
 import { buildSubmit, parseSubmit, splitSmsc, type ParsedSubmit, type SmsEncoding } from './sim-pdu.js';
 import { cmglPdu, cmglText, cmgrPdu, cmgrText } from './sms-format.js';
 import { STAT_TEXT, type SmsStat, type StoredSubmit } from './sms-storage.js';
@@ -14,7 +14,7 @@ const needsSim =
   (cmd, core) =>
     core.pinLocked && cmd.op !== 'test' ? core.cms(311) : handler(cmd, core);
 
-const textMode = (core: ModemCore) => core.settings.cmgf === 1;
+const textMode = (core: CommandContext) => core.settings.cmgf === 1;
 
 /** AT+CMGR=<index> (27.005 §3.4.3). An empty slot answers a bare OK (EC25, Huawei; quirks §3). */
 const cmgr: Handler = (cmd, core) => {
@@ -29,7 +29,7 @@ const cmgr: Handler = (cmd, core) => {
   return core.ok(lines);
 };
 
-function listStat(cmd: ParsedCommand, core: ModemCore): number | undefined {
+function listStat(cmd: ParsedCommand, core: CommandContext): number | undefined {
   const param = splitParams(cmd.args)[0];
   if (cmd.op === 'exec' || param === undefined) return 0;
   if (textMode(core)) {
@@ -81,7 +81,7 @@ const cmgd: Handler = (cmd, core) => {
 };
 
 /** 27.005 §3.5.1: with an 8-bit or UCS2 <dcs> the text-mode body is hex whatever +CSCS says. */
-function decodeTextBody(body: string, core: ModemCore): { text: string; encoding: SmsEncoding } | undefined {
+function decodeTextBody(body: string, core: CommandContext): { text: string; encoding: SmsEncoding } | undefined {
   const { dcs } = core.settings.csmp;
   const alphabet = (dcs & 0xc0) === 0 ? (dcs >> 2) & 3 : 0;
   const typed = body.replace(/\r\n?/g, '\n');
@@ -97,7 +97,7 @@ function decodeTextBody(body: string, core: ModemCore): { text: string; encoding
   return text === undefined ? undefined : { text, encoding: 'gsm7' };
 }
 
-function destination(cmd: ParsedCommand, core: ModemCore): string | undefined {
+function destination(cmd: ParsedCommand, core: CommandContext): string | undefined {
   const raw = stringParam(splitParams(cmd.args)[0]);
   return raw === undefined || raw === '' ? undefined : decodeFromHost(raw, core.settings.cscs);
 }
@@ -111,7 +111,7 @@ function pduBody(body: string, tpduLength: number): { tpdu: Buffer; submit: Pars
   return parsed.ok ? { tpdu, submit: parsed.submit } : undefined;
 }
 
-const cannotSend = (core: ModemCore): Outcome | undefined =>
+const cannotSend = (core: CommandContext): Outcome | undefined =>
   core.settings.cfun !== 1 || !(core.registration === 1 || core.registration === 5) ? core.cms(331) : undefined;
 
 /** AT+CMGS (27.005 §3.5.1): prompt `\r\n> `, body until Ctrl-Z, answer `+CMGS: <mr>`. */

@@ -4,6 +4,7 @@
  * own: it asks its host (VirtualModem) to write URCs and to schedule later work.
  */
 import { isGsm7 } from './gsm7.js';
+import type { CommandContext, Handler, OutboxEntry, Outcome } from './command-context.js';
 import { parseCommandLine, type ParsedCommand } from './command-line.js';
 import { GENERAL_COMMANDS, sRegister } from './commands-general.js';
 import { SMS_CONFIG_COMMANDS } from './commands-sms-config.js';
@@ -14,24 +15,6 @@ import { defaultSettings, type Settings } from './settings.js';
 import { buildDeliver, buildStatusReport, type SmsEncoding } from './sim-pdu.js';
 import { cds, cmt, type FormatContext } from './sms-format.js';
 import { SmsStorage, type StoredDeliver, type StoredStatusReport } from './sms-storage.js';
-
-/** What one command produced: a final result (with information lines), or a `> ` prompt. */
-export type Outcome = { info?: string[]; final: string; slow?: boolean; after?: () => void } | { prompt: (body: string) => Outcome };
-export type Handler = (cmd: ParsedCommand, core: ModemCore) => Outcome;
-
-export interface OutboxEntry {
-  to: string;
-  text: string;
-  mr: number;
-  at: Date;
-  mode: 'text' | 'pdu';
-  encoding: SmsEncoding;
-  statusReportRequested: boolean;
-  /** Hex TPDU the host sent, in PDU mode. */
-  pdu?: string;
-  /** Concatenation info of a multi-part SMS. */
-  part?: { ref: number; total: number; seq: number };
-}
 
 export interface IncomingSms {
   from: string;
@@ -108,7 +91,7 @@ const pinCounter: Handler = (cmd, core) => {
 
 const HANDLERS: ReadonlyMap<string, Handler> = new Map([...GENERAL_COMMANDS, ...SMS_CONFIG_COMMANDS, ...SMS_MESSAGE_COMMANDS]);
 
-export class ModemCore {
+export class ModemCore implements CommandContext {
   settings: Settings;
   readonly storage: SmsStorage;
   readonly outbox: OutboxEntry[] = [];

@@ -7,11 +7,13 @@
 import { Duplex } from 'node:stream';
 import { Subject, type Observable } from 'rxjs';
 import { registrationLine } from './commands-general.js';
-import { ModemCore, type CoreCounters, type IncomingSms, type Outcome, type OutboxEntry } from './modem-core.js';
+import type { OutboxEntry, Outcome } from './command-context.js';
+import { ModemCore, type CoreCounters, type IncomingSms } from './modem-core.js';
 import { getProfile, type Profile, type ProfileName, type MemName } from './profiles.js';
 import { STAT_TEXT } from './sms-storage.js';
 
-export type { IncomingSms, OutboxEntry } from './modem-core.js';
+export type { OutboxEntry } from './command-context.js';
+export type { IncomingSms } from './modem-core.js';
 
 export interface VirtualModemOptions {
   /** Vendor profile (default `generic`). */

@@ -21,7 +21,8 @@ export interface ReplyModem {
   sendStored(index: number): Promise<number>;
   sendDirect(sms: PreparedSms): Promise<number>;
   slotState(index: number): Promise<StoredState>;
-  free(index: number): Promise<void>;
+  /** Frees a slot of the home storage, or of `storage` (a copy a sweep found elsewhere). */
+  free(index: number, storage?: string): Promise<void>;
 }
 
 export interface DurableSenderOptions<R extends JournaledReply> {
@@ -341,15 +342,16 @@ export class DurableSender<R extends JournaledReply> {
       : journal.isOutboundText(copy.text);
     if (!ours) return;
     this.#log.info({ id: row?.id, index: copy.index, sent: copy.sent }, 'freeing the slot of a reply copy left in storage');
-    this.#free(copy.index);
+    // In the storage it was found in: a reset can put writes in the default storage for a while.
+    this.#free(copy.index, copy.storage);
   }
 
   /** Deletes a copy once; a failure leaves it for the next sweep to find (onStoredCopy). */
-  #free(index: number): void {
+  #free(index: number, storage?: string): void {
     if (this.#freeing.has(index)) return;
     this.#freeing.add(index);
     this.#options.modem
-      .free(index)
+      .free(index, storage)
       .catch((error: unknown) => this.#log.debug({ error: (error as Error).message, index }, 'could not free a reply slot yet'))
       .finally(() => this.#freeing.delete(index));
   }

@@ -118,11 +118,11 @@ export class Outbox {
     });
   }
 
-  /** Frees a stored reply's slot (batched: it may ride on a later command line). */
-  free(index: number): Promise<void> {
-    const home = this.#options.storage.home;
-    if (home === undefined) return this.#options.lock.run(() => this.#options.modem.send(cmgd(index)).then(() => undefined));
-    return this.#options.deletes.delete(home, index);
+  /** Frees a stored reply's slot, in the home storage or in `storage` (batched: it may ride on a later command line). */
+  free(index: number, storage?: string): Promise<void> {
+    const where = storage ?? this.#options.storage.home;
+    if (where === undefined) return this.#options.lock.run(() => this.#options.modem.send(cmgd(index)).then(() => undefined));
+    return this.#options.deletes.delete(where, index);
   }
 
   /**

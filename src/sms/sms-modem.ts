@@ -9,6 +9,8 @@ export interface SmsModem {
   readonly urc$: Observable<Urc>;
   /** Emits each time the modem is (again) ready, with the storage it reads from and whether +CMT needs +CNMA. */
   readonly ready$: Observable<{ storage?: string; needsAck: boolean; otherStorages?: readonly string[]; restingMode?: SmsMode }>;
+  /** What the last configuration chose, if the modem is ready now (a service made on a ready session reads it). */
+  readonly settings?: { restingMode?: SmsMode } | undefined;
   /**
    * The SMS layer has switched AT+CMGF away from the resting mode for a send (`text` or `pdu`), or
    * back (undefined): a settings check must not take the switch for a reset.

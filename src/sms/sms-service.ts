@@ -105,6 +105,15 @@ export class SmsService implements ReplyModem {
     });
     this.incoming$ = this.#inbox.incoming$;
     this.ready$ = options.modem.ready$;
+    // Made on a session that is ready already (`smsbridge send --port`): its ready$ has passed.
+    const now = options.modem.settings;
+    if (now) this.#rest(now.restingMode ?? options.mode);
+  }
+
+  /** The AT+CMGF the modem rests in, as its configuration left it. */
+  #rest(mode: SmsMode): void {
+    this.#keeper.rest(mode);
+    this.#outbox.setRestingMode(mode);
   }
 
   /** Starts listening: call before the modem session starts so the first `ready` triggers a sweep. */
@@ -112,8 +121,7 @@ export class SmsService implements ReplyModem {
     this.#subscription.add(this.#modem.urc$.subscribe((urc) => this.#inbox.onUrc(urc)));
     this.#subscription.add(
       this.#modem.ready$.subscribe((settings) => {
-        this.#keeper.rest(settings.restingMode ?? this.#mode);
-        this.#outbox.setRestingMode(settings.restingMode ?? this.#mode);
+        this.#rest(settings.restingMode ?? this.#mode);
         this.#inbox.onReady(settings);
       }),
     );
@@ -149,8 +157,8 @@ export class SmsService implements ReplyModem {
     return this.#outbox.slotState(index);
   }
 
-  free(index: number): Promise<void> {
-    return this.#outbox.free(index);
+  free(index: number, storage?: string): Promise<void> {
+    return this.#outbox.free(index, storage);
   }
 
   sweep(): Promise<number> {

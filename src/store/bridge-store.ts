@@ -5,7 +5,7 @@ import { HistoryReports } from './history.js';
 import { InboundLog } from './inbound.js';
 import { OutboundLog } from './outbound.js';
 import { configure, migrate } from './schema.js';
-import { openDatabase, type Database } from './sqlite.js';
+import { openDatabase, type Database } from '../sqlite.js';
 import { guard } from './store-error.js';
 import type {
   DeliveryFailureInput,

@@ -1,4 +1,4 @@
-import type { Database } from './sqlite.js';
+import type { Database } from '../sqlite.js';
 
 /** What the store's parts share: the connection, the clock, and the two kinds of transaction. */
 export interface StoreContext {

@@ -1,5 +1,5 @@
 import type { StoreContext } from './context.js';
-import type { Statement } from './sqlite.js';
+import type { Statement } from '../sqlite.js';
 import { invalid } from './store-error.js';
 
 interface CounterRow {

@@ -1,7 +1,7 @@
 import type { StoreContext } from './context.js';
 import type { InboundLog } from './inbound.js';
 import type { OutboundLog } from './outbound.js';
-import type { Statement } from './sqlite.js';
+import type { Statement } from '../sqlite.js';
 import { invalid } from './store-error.js';
 import {
   INBOUND_STATES,

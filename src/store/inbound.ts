@@ -1,6 +1,6 @@
 import type { StoreContext } from './context.js';
 import type { OutboundLog } from './outbound.js';
-import type { Statement } from './sqlite.js';
+import type { Statement } from '../sqlite.js';
 import { invalid, notFound } from './store-error.js';
 import { assertTransition, INBOUND_TRANSITIONS } from './transitions.js';
 import type {

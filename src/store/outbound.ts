@@ -1,6 +1,6 @@
 import { invalid, notFound } from './store-error.js';
 import type { StoreContext } from './context.js';
-import type { Statement } from './sqlite.js';
+import type { Statement } from '../sqlite.js';
 import { assertTransition, OUTBOUND_TRANSITIONS } from './transitions.js';
 import type {
   DeliveryFailureInput,

@@ -1,5 +1,5 @@
 import { BridgeError } from '../errors.js';
-import type { Database } from './sqlite.js';
+import type { Database } from '../sqlite.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` holds how many have run.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startPtyLink } from '../../src/sim/pty-link.js';
 import type { ProfileName } from '../../src/sim/profiles.js';
 import { VirtualModem, type VirtualModemOptions } from '../../src/sim/virtual-modem.js';
-import { openDatabase, type Database } from '../../src/store/sqlite.js';
+import { openDatabase, type Database } from '../../src/sqlite.js';
 import { cliArgs } from '../helpers/cli.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isBridgeError } from '../../src/errors.js';
 import { BridgeStore } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/schema.js';
-import { openDatabase } from '../../src/store/sqlite.js';
+import { openDatabase } from '../../src/sqlite.js';
 import { tempDbPath } from './helpers.js';
 
 let cleanup = (): void => {};

@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
 
 /**
- * The only file that loads `better-sqlite3`, and the small part of its synchronous API the store uses.
- * The package ships no types and `@types/better-sqlite3` is not a dependency, so the surface is declared
- * here by hand; nothing of it leaks into the store's public types.
+ * The only file that loads `better-sqlite3`, and the small part of its synchronous API that the store
+ * and the cloud sandbox use. It is a leaf beside errors.ts and log.ts, so the sandbox keeps its own
+ * tables without depending on the bridge's store. The package ships no types and `@types/better-sqlite3`
+ * is not a dependency, so the surface is declared here by hand; nothing of it leaks into the store's
+ * public types.
  */
 export interface RunResult {
   changes: number;
