@@ -90,12 +90,6 @@ export interface InitResult {
   otherStorages?: string[];
   /** The modem wants AT+CNMA for each +CMT/+CDS (AT+CSMS=1; 3GPP TS 27.005 §3.4.4). */
   needsAck: boolean;
-  /**
-   * The AT+CMGF the modem is kept in between operations, so the format of what it reads and pushes
-   * (+CMGR, +CMGL, +CMT): `pdu` also when `sms.mode` is text, unless the modem refuses PDU mode
-   * (docs/modem-behaviour.md §8). The outbox switches to text mode around a text-mode send.
-   */
-  restingMode: 'text' | 'pdu';
 }
 
 /**
@@ -136,18 +130,10 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
 
   const info: ModemInfo = { manufacturer, model, firmware, profile: profile.name, sim };
   await send(at(`AT+CMGF=${options.sms.mode === 'text' ? 1 : 0}`));
-  let restingMode: 'text' | 'pdu' = options.sms.mode;
   if (options.sms.mode === 'text') {
-    // Text-mode parameters for our sends (27.005 §3.3.2, 27.007 §5.5), set while in text mode.
     await optional('AT+CSCS="GSM"');
     // fo 17 = SMS-SUBMIT with a relative validity period; +32 (bit 5) asks for a status report.
     await optional(`AT+CSMP=${options.sms.statusReports ? 49 : 17},167,0,0`);
-    // <fo>, <dcs> and <length> in every text-mode header (27.005 §3.3.3), for whatever arrives in text.
-    await optional('AT+CSDH=1');
-    // Received messages are read in PDU mode wherever the modem takes it: text mode cannot show every
-    // message exactly (docs/modem-behaviour.md §8). Text mode is switched on for our sends only.
-    if (await optional('AT+CMGF=0')) restingMode = 'pdu';
-    else log.warn('the modem refuses PDU mode: received messages are read in text mode (docs/modem-behaviour.md §8)');
   }
 
   const storage = await chooseStorage(send, optional, profile, options.sms.storage ?? 'auto', log);
@@ -202,7 +188,7 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
     }
   }
   await refreshNetwork(channel, info);
-  const result: InitResult = { info, profile, needsAck, restingMode };
+  const result: InitResult = { info, profile, needsAck };
   if (cnmi) result.cnmi = cnmi;
   if (storage) result.storage = storage.name;
   if (storage && storage.others.length > 0) result.otherStorages = storage.others;

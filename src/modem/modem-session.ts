@@ -88,8 +88,6 @@ export class ModemSession {
   #channel?: AtChannel;
   #channelSubscription?: Subscription;
   #closingPort: Promise<void> = Promise.resolve();
-  /** AT+CMGF as the SMS layer switched it for a send (undefined: the resting mode). */
-  #switchedMode: 'text' | 'pdu' | undefined;
   #init?: InitResult;
   #epoch = 0;
   #deadline?: NodeJS.Timeout;
@@ -184,14 +182,6 @@ export class ModemSession {
       if (isBridgeError(error, 'AT_TIMEOUT')) this.#onTimeout(channel);
       throw error;
     }
-  }
-
-  /**
-   * The SMS layer switched AT+CMGF for a send (or back, with undefined): the idle settings check
-   * accepts either mode meanwhile (docs/modem-behaviour.md §8).
-   */
-  switchedMode(mode: 'text' | 'pdu' | undefined): void {
-    this.#switchedMode = mode;
   }
 
   /**
@@ -386,7 +376,6 @@ export class ModemSession {
       // With port: auto a re-detection may find another modem: say so loudly (the store stays valid either way).
       if (before && result.info.imei && before !== result.info.imei) this.#log.warn({ was: before, now: result.info.imei }, 'a different modem answers on this port now');
       this.#init = result;
-      this.#switchedMode = undefined;
       this.#log.info({ profile: result.profile.name, model: result.info.model, storage: result.storage, cnmi: result.info.cnmi }, 'modem configured');
       this.#dispatch({ type: 'configured' });
     } catch (error) {
@@ -455,7 +444,7 @@ export class ModemSession {
     }
     this.#checking = true;
     try {
-      const lost = await checkSettings((c) => channel.send(c), init, this.#options.sms, this.#switchedMode !== undefined);
+      const lost = await checkSettings((c) => channel.send(c), init, this.#options.sms);
       if (epoch !== this.#epoch) return;
       this.#lastCheckAt = Date.now();
       if (lost) this.#dispatch({ type: 'settings-lost', detail: lost });

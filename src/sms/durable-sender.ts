@@ -21,8 +21,7 @@ export interface ReplyModem {
   sendStored(index: number): Promise<number>;
   sendDirect(sms: PreparedSms): Promise<number>;
   slotState(index: number): Promise<StoredState>;
-  /** Frees a slot of the home storage, or of `storage` (a copy a sweep found elsewhere). */
-  free(index: number, storage?: string): Promise<void>;
+  free(index: number): Promise<void>;
 }
 
 export interface DurableSenderOptions<R extends JournaledReply> {
@@ -342,16 +341,15 @@ export class DurableSender<R extends JournaledReply> {
       : journal.isOutboundText(copy.text);
     if (!ours) return;
     this.#log.info({ id: row?.id, index: copy.index, sent: copy.sent }, 'freeing the slot of a reply copy left in storage');
-    // In the storage it was found in: a reset can put writes in the default storage for a while.
-    this.#free(copy.index, copy.storage);
+    this.#free(copy.index);
   }
 
   /** Deletes a copy once; a failure leaves it for the next sweep to find (onStoredCopy). */
-  #free(index: number, storage?: string): void {
+  #free(index: number): void {
     if (this.#freeing.has(index)) return;
     this.#freeing.add(index);
     this.#options.modem
-      .free(index, storage)
+      .free(index)
       .catch((error: unknown) => this.#log.debug({ error: (error as Error).message, index }, 'could not free a reply slot yet'))
       .finally(() => this.#freeing.delete(index));
   }

@@ -87,8 +87,6 @@ export class Inbox {
   #needsAck: boolean | undefined;
   #configured: Promise<void>;
   #markConfigured!: () => void;
-  /** The mode reads are made in: the modem's resting AT+CMGF (PDU even for `mode: text` where it can). */
-  #readMode: SmsMode;
 
   readonly #parts: Reassembler<IncomingSms>;
   readonly #now: () => number;
@@ -103,7 +101,6 @@ export class Inbox {
     this.#log = options.log ?? silentLogger;
     this.#parts = new Reassembler(options.concatTimeoutMs ?? 600_000);
     this.#now = options.clock ?? Date.now;
-    this.#readMode = options.mode;
     this.#configured = new Promise((resolve) => (this.#markConfigured = resolve));
   }
 
@@ -129,8 +126,7 @@ export class Inbox {
   }
 
   /** Called each time the modem is ready: settings were (re)applied, storage may hold messages. */
-  onReady(settings: { storage?: string; needsAck: boolean; otherStorages?: readonly string[]; restingMode?: SmsMode }): void {
-    this.#readMode = settings.restingMode ?? this.#options.mode;
+  onReady(settings: { storage?: string; needsAck: boolean; otherStorages?: readonly string[] }): void {
     this.#options.storage.reset(settings.storage);
     this.#armStorageCheck();
     this.#needsAck = settings.needsAck;
@@ -146,7 +142,7 @@ export class Inbox {
     return this.#options.lock.run(async () => {
       if (storage !== undefined) await this.#options.storage.select(storage);
       const at = new Date();
-      const records = await this.#options.modem.send(cmgl(this.#readMode));
+      const records = await this.#options.modem.send(cmgl(this.#options.mode));
       let count = 0;
       for (const record of records) if (this.#dispatch(record, storage ?? '?', record.index ?? -1)) count++;
       if (storage !== undefined && storage === this.#options.storage.home) {
@@ -255,7 +251,7 @@ export class Inbox {
       let record: SmsRecord | undefined;
       try {
         // Deletes waiting for this storage ride on the read's line: one exchange for both.
-        record = await this.#options.deletes.piggyback(storage, cmgr(index, this.#readMode), (command) => this.#options.modem.send(command));
+        record = await this.#options.deletes.piggyback(storage, cmgr(index, this.#options.mode), (command) => this.#options.modem.send(command));
       } catch (error) {
         // A message we cannot parse stays on the SIM and is reported, never deleted unread.
         if (isBridgeError(error, 'PARSE_ERROR') || isBridgeError(error, 'PDU_INVALID')) {
@@ -313,9 +309,7 @@ export class Inbox {
   async #onCmt(line: string, data: string): Promise<void> {
     let record: DeliverRecord;
     try {
-      // By the header's shape, not the mode we expect: a +CMT that arrives while a send has switched
-      // to text mode is in text format (27.005 §3.4.1: `<oa>,[<alpha>],<scts>…` vs `[<alpha>],<length>`).
-      if (isTextCmtHeader(line)) record = parseCmtText(line, data, { charset: 'GSM' });
+      if (this.#options.mode === 'text') record = parseCmtText(line, data, { charset: 'GSM' });
       else {
         const parsed = decodePdu(data, { tpduLength: parseCmtPduHeader(line).length });
         if (parsed.kind !== 'deliver') throw new BridgeError('PARSE_ERROR', `+CMT carried a ${parsed.kind}`);
@@ -391,12 +385,4 @@ export class Inbox {
       this.#log[level]({ error: (error as Error).message }, `inbox: ${what} failed; the next sweep retries`);
     }
   }
-}
-
-/**
- * A text-mode +CMT header has a time stamp `<scts>` among its fields; a PDU-mode one is
- * `[<alpha>],<length>` (27.005 §3.4.1).
- */
-export function isTextCmtHeader(line: string): boolean {
-  return /"\d{2,4}\/\d{1,2}\/\d{1,2}[, ]\d{1,2}:\d{2}:\d{2}/.test(line);
 }

@@ -4,10 +4,9 @@ import { encodeSubmit } from './pdu.js';
 import type { SerialLock } from './serial-lock.js';
 import type { AtCommand } from '../at/command.js';
 import type { DeleteBatcher } from './delete-batcher.js';
-import { cmgd, cmgr, cmgsPdu, cmgsText, cmgwPdu, cmgwText, cmss, type SmsMode } from './sms-commands.js';
+import { cmgd, cmgf, cmgr, cmgsPdu, cmgsText, cmgwPdu, cmgwText, cmss, type SmsMode } from './sms-commands.js';
 import type { StorageSelector } from './storage-selector.js';
 import type { SmsModem } from './sms-modem.js';
-import { inMode } from './mode-keeper.js';
 
 /** A message checked and encoded once, before anything goes to the modem. */
 export interface PreparedSms {
@@ -35,6 +34,8 @@ export interface OutboxOptions {
   storage: StorageSelector;
   statusReports?: boolean;
   sendTimeoutMs?: number;
+  /** Called when switching back to text mode after a PDU send fails. */
+  onModeRestoreFailed?: (error: unknown) => void;
 }
 
 /**
@@ -44,17 +45,9 @@ export interface OutboxOptions {
  */
 export class Outbox {
   readonly #options: OutboxOptions;
-  /** The AT+CMGF the modem is kept in (InitResult.restingMode): PDU even for `mode: text` where it can. */
-  #resting: SmsMode;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
-    this.#resting = options.mode;
-  }
-
-  /** Each time the modem is (again) ready: the mode it rests in now. */
-  setRestingMode(mode: SmsMode): void {
-    this.#resting = mode;
   }
 
   /**
@@ -84,13 +77,15 @@ export class Outbox {
    */
   write(sms: PreparedSms): Promise<number> {
     const command = sms.asText ? cmgwText(sms.to, sms.text) : cmgwPdu(sms.pdu!.tpduLength, sms.pdu!.pdu);
-    return this.#options.lock.run(async () => {
-      const { storage, deletes, modem } = this.#options;
-      const send = (c: AtCommand<number>) => modem.send(c);
-      if (storage.home === undefined) return send(this.#inMode(sms, command));
-      await storage.selectHome();
-      return deletes.piggyback(storage.home, this.#inMode(sms, command), send);
-    });
+    return this.#options.lock.run(() =>
+      this.#inMode(sms, async () => {
+        const { storage, deletes, modem } = this.#options;
+        const send = (c: AtCommand<number>) => modem.send(c);
+        if (storage.home === undefined) return send(command);
+        await storage.selectHome();
+        return deletes.piggyback(storage.home, command, send);
+      }),
+    );
   }
 
   /** Sends a stored message (27.005 §3.5.2): its message reference. The modem marks it STO SENT. */
@@ -102,14 +97,14 @@ export class Outbox {
   sendDirect(sms: PreparedSms, signal?: AbortSignal): Promise<number> {
     const timeout = this.#options.sendTimeoutMs;
     const command = sms.asText ? cmgsText(sms.to, sms.text, timeout) : cmgsPdu(sms.pdu!.tpduLength, sms.pdu!.pdu, timeout);
-    return this.#options.lock.run(() => this.#options.modem.send(this.#inMode(sms, command), signal ? { signal } : {}));
+    return this.#options.lock.run(() => this.#inMode(sms, () => this.#options.modem.send(command, signal ? { signal } : {})));
   }
 
   /** Reads a stored reply's slot: did the modem send it before we lost track? */
   slotState(index: number): Promise<StoredState> {
     return this.#options.lock.run(async () => {
       await this.#options.storage.selectHome();
-      const record = await this.#options.modem.send(cmgr(index, this.#resting)).catch((error: unknown) => {
+      const record = await this.#options.modem.send(cmgr(index, this.#options.mode)).catch((error: unknown) => {
         if (isBridgeError(error, 'CMS_ERROR') && error.number === 321) return undefined; // invalid index: empty
         throw error;
       });
@@ -118,19 +113,22 @@ export class Outbox {
     });
   }
 
-  /** Frees a stored reply's slot, in the home storage or in `storage` (batched: it may ride on a later command line). */
-  free(index: number, storage?: string): Promise<void> {
-    const where = storage ?? this.#options.storage.home;
-    if (where === undefined) return this.#options.lock.run(() => this.#options.modem.send(cmgd(index)).then(() => undefined));
-    return this.#options.deletes.delete(where, index);
+  /** Frees a stored reply's slot (batched: it may ride on a later command line). */
+  free(index: number): Promise<void> {
+    const home = this.#options.storage.home;
+    if (home === undefined) return this.#options.lock.run(() => this.#options.modem.send(cmgd(index)).then(() => undefined));
+    return this.#options.deletes.delete(home, index);
   }
 
-  /**
-   * The send in the mode its message needs: text for plain ASCII under `mode: text`, else PDU. The
-   * mode keeper puts the AT+CMGF switch on the same line when the modem rests in the other mode
-   * (docs/modem-behaviour.md §8).
-   */
-  #inMode<T>(sms: PreparedSms, command: AtCommand<T>): AtCommand<T> {
-    return inMode(command, sms.asText ? 'text' : 'pdu');
+  /** Runs a PDU operation in PDU mode when the modem is kept in text mode, and switches back. */
+  async #inMode<T>(sms: PreparedSms, run: () => Promise<T>): Promise<T> {
+    if (sms.asText || this.#options.mode === 'pdu') return run();
+    const { modem } = this.#options;
+    await modem.send(cmgf('pdu'));
+    try {
+      return await run();
+    } finally {
+      await modem.send(cmgf('text')).catch((error: unknown) => this.#options.onModeRestoreFailed?.(error));
+    }
   }
 }

@@ -1,7 +1,6 @@
 import { Observable, Subject, Subscription } from 'rxjs';
 import type { Logger } from '../log.js';
 import { DeleteBatcher } from './delete-batcher.js';
-import { ModeKeeper } from './mode-keeper.js';
 import type { ReplyModem } from './durable-sender.js';
 import { Inbox, type IncomingSms, type StorageListing, type StoredCopy } from './inbox.js';
 import { Outbox, type OutboxOptions, type PrepareOptions, type PreparedSms, type StoredState } from './outbox.js';
@@ -38,7 +37,6 @@ function waitingOutBusy(modem: SmsModem): SmsModem {
     ready$: modem.ready$,
     ...(modem.checkSettingsSoon ? { checkSettingsSoon: (reason: string) => modem.checkSettingsSoon!(reason) } : {}),
     ...(modem.stopAcknowledging ? { stopAcknowledging: (reason: string) => modem.stopAcknowledging!(reason) } : {}),
-    ...(modem.switchedMode ? { switchedMode: (mode: SmsMode | undefined) => modem.switchedMode!(mode) } : {}),
   };
 }
 
@@ -56,8 +54,6 @@ export class SmsService implements ReplyModem {
   readonly #statusReports = new Subject<StatusReportRecord>();
   readonly #listings = new Subject<StorageListing>();
   readonly #defaultRecipient: string;
-  readonly #mode: SmsMode;
-  readonly #keeper: ModeKeeper;
 
   readonly incoming$: Observable<IncomingSms>;
   /** SUBMITs a sweep found in storage: sent copies a failed delete left, or copies a crash orphaned. */
@@ -71,23 +67,20 @@ export class SmsService implements ReplyModem {
 
   constructor(options: SmsServiceOptions) {
     const lock = new SerialLock();
-    // Every SMS command passes the mode keeper: AT+CMGF switches ride on the commands' own lines.
-    const modem = new ModeKeeper(options.modem, options.mode);
-    this.#keeper = modem;
-    const patient = waitingOutBusy(modem);
+    const patient = waitingOutBusy(options.modem);
     const storage = new StorageSelector(patient);
     // Deletes go to the modem as it is: a SIM-busy retry of a line whose first deletes ran could take a new message.
-    const deletes = new DeleteBatcher({ modem, lock, storage, ...(options.log ? { log: options.log } : {}) });
+    const deletes = new DeleteBatcher({ modem: options.modem, lock, storage, ...(options.log ? { log: options.log } : {}) });
     this.#modem = options.modem;
-    this.#mode = options.mode;
     this.#outbox = new Outbox({
       ...options.outbox,
-      modem,
+      modem: options.modem,
       mode: options.mode,
       lock,
       storage,
       deletes,
       ...(options.statusReports === undefined ? {} : { statusReports: options.statusReports }),
+      onModeRestoreFailed: (error) => options.log?.warn({ error: (error as Error).message }, 'could not switch back to text mode'),
     });
     this.#defaultRecipient = options.defaultRecipient;
     this.#inbox = new Inbox({
@@ -105,26 +98,12 @@ export class SmsService implements ReplyModem {
     });
     this.incoming$ = this.#inbox.incoming$;
     this.ready$ = options.modem.ready$;
-    // Made on a session that is ready already (`smsbridge send --port`): its ready$ has passed.
-    const now = options.modem.settings;
-    if (now) this.#rest(now.restingMode ?? options.mode);
-  }
-
-  /** The AT+CMGF the modem rests in, as its configuration left it. */
-  #rest(mode: SmsMode): void {
-    this.#keeper.rest(mode);
-    this.#outbox.setRestingMode(mode);
   }
 
   /** Starts listening: call before the modem session starts so the first `ready` triggers a sweep. */
   start(): void {
     this.#subscription.add(this.#modem.urc$.subscribe((urc) => this.#inbox.onUrc(urc)));
-    this.#subscription.add(
-      this.#modem.ready$.subscribe((settings) => {
-        this.#rest(settings.restingMode ?? this.#mode);
-        this.#inbox.onReady(settings);
-      }),
-    );
+    this.#subscription.add(this.#modem.ready$.subscribe((settings) => this.#inbox.onReady(settings)));
   }
 
   /**
@@ -157,8 +136,8 @@ export class SmsService implements ReplyModem {
     return this.#outbox.slotState(index);
   }
 
-  free(index: number, storage?: string): Promise<void> {
-    return this.#outbox.free(index, storage);
+  free(index: number): Promise<void> {
+    return this.#outbox.free(index);
   }
 
   sweep(): Promise<number> {

@@ -125,8 +125,7 @@ function parseDeliver(ctx: LineContext, layout: Layout, status: SmsStatus | unde
   // AT+CSDH=1 extras: +CMGR/+CMT `<tooa>,<fo>,<pid>,<dcs>,<sca>,<tosca>,<length>`; +CMGL `<tooa>,<length>`.
   const senderType = ctx.optionalInt(extra[0], '<tooa>');
   const detail = layout === 'cmgl' ? {} : { fo: ctx.optionalInt(extra[1], '<fo>'), dcs: ctx.optionalInt(extra[3], '<dcs>'), sca: extra[4]?.value };
-  const length = ctx.optionalInt(layout === 'cmgl' ? extra[1] : extra[6], '<length>');
-  const message = decodeBody(ctx, bodyLines, detail.fo, detail.dcs, options, length);
+  const message = decodeBody(ctx, bodyLines, detail.fo, detail.dcs, options);
   const record: DeliverRecord = {
     kind: 'deliver',
     sender: decodeTeAddress(oa.value, options.charset),
@@ -190,17 +189,8 @@ function parseStatusReport(ctx: LineContext, status: SmsStatus | undefined, fiel
  * The body: hex octets when the DCS says 8-bit/UCS2 or <fo> has TP-UDHI (0x40), whatever the
  * character set (3GPP TS 27.005 §3.1 <data>); otherwise GSM-7 text in the TE character set.
  * Without `AT+CSDH=1` the DCS is unknown and the body is taken as text.
- * `<length>` (characters, 27.005 §3.1) tells trailing `@` (0x00 under AT+CSCS="GSM") from NUL padding:
- * NULs within the length are `@`, NULs past it are padding (Huawei E3131, docs/modem-behaviour.md §3).
  */
-function decodeBody(
-  ctx: LineContext,
-  bodyLines: readonly string[],
-  fo: number | undefined,
-  dcs: number | undefined,
-  options: TextParseOptions,
-  length?: number,
-): Pick<DeliverRecord, 'text' | 'encoding' | 'dcs' | 'data' | 'udh'> {
+function decodeBody(ctx: LineContext, bodyLines: readonly string[], fo: number | undefined, dcs: number | undefined, options: TextParseOptions): Pick<DeliverRecord, 'text' | 'encoding' | 'dcs' | 'data' | 'udh'> {
   const body = bodyLines.join('\n');
   const udhi = fo !== undefined && (fo & 0x40) !== 0;
   const encoding = dcs === undefined ? undefined : dcsEncoding(dcs);
@@ -211,9 +201,6 @@ function decodeBody(
     const decoded = decodeUserData(octets, { dcs: dcs ?? 0, udhi, udl: undefined }, (reason) => ctx.fail(`hex body: ${reason}`));
     return { ...decoded, ...known };
   }
-  let text = decodeTeBody(body, options.charset) ?? ctx.fail(`body ${JSON.stringify(body.slice(0, 40))} is not UCS2 hex`);
-  const trailingNuls = body.length - body.replace(/\x00+$/, '').length;
-  const missing = length === undefined ? 0 : length - [...text].length;
-  if (options.charset === 'GSM' && missing > 0 && missing <= trailingNuls) text += '@'.repeat(missing);
+  const text = decodeTeBody(body, options.charset) ?? ctx.fail(`body ${JSON.stringify(body.slice(0, 40))} is not UCS2 hex`);
   return { text, ...known };
 }

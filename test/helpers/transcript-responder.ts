@@ -70,8 +70,7 @@ export class TranscriptResponder {
         this.emit(answer);
         return;
       }
-      // A send, alone or last on a concatenated line (`AT+CMGF=1;+CMGS="000"`), waits for its prompt.
-      const prompt = /^AT.*\+CMG[SW]=[^;]*\r$/.test(written);
+      const prompt = /^AT\+CMG[SW]=/.test(written);
       this.emit(written.endsWith('\x1a') ? '\r\n+CMGS: 0\r\n\r\nOK\r\n' : prompt ? '\r\n> ' : '\r\nOK\r\n');
       return;
     }

@@ -24,10 +24,6 @@ function vendorModem(identity: { manufacturer: string; model: string }, extra: R
     [/^AT\+CNMI=\?\r$/, info('+CNMI: (0-2),(0-3),(0-3),(0-2),(0-1)')],
     [/^AT\+CSQ\r$/, info('+CSQ: 20,99')],
     [/^AT\+CGSN\r$/, info('866834040123456')],
-    // These transcripts record text-mode reads (+CMGR with a text body). The bridge reads in PDU mode
-    // wherever the modem takes AT+CMGF=0 (docs/modem-behaviour.md §8); here the replayed modem refuses
-    // it, so they exercise the text-mode fallback. PDU-mode reads: transcript 03 and test/e2e/text-mode-receive.test.ts.
-    [/^AT\+CMGF=0\r$/, '\r\nERROR\r\n'],
   ];
   return (written: string) => table.find(([pattern]) => pattern.test(written))?.[1] ?? (written === '\x1b' ? undefined : ok);
 }
