@@ -1,4 +1,4 @@
-import { STANDARD_URCS, UrcRegistry, type UrcSpec } from '../at/urc.js';
+import { STANDARD_URCS, UrcRegistry } from '../at/urc.js';
 import { generic } from './vendors/generic.js';
 import { huawei } from './vendors/huawei.js';
 import { quectel } from './vendors/quectel.js';
@@ -23,10 +23,10 @@ export function pickProfile(manufacturer: string, model: string): ModemProfile {
   return Object.values(PROFILES).find((p) => p.matches.test(identity)) ?? PROFILES.generic;
 }
 
-/** Every vendor's unsolicited lines, after the 3GPP ones: all are known before the modem is identified. */
-export const VENDOR_URCS: readonly UrcSpec[] = Object.values(PROFILES).flatMap((p) => p.urcs);
-
-/** The URC table for a channel to a modem whose vendor may be any of ours. */
+/**
+ * The URC table for a channel to a modem whose vendor may be any of ours: the 3GPP lines, then every
+ * vendor's, all known before the modem is identified (a boot burst comes first).
+ */
 export function modemUrcs(): UrcRegistry {
-  return new UrcRegistry([...STANDARD_URCS, ...VENDOR_URCS]);
+  return new UrcRegistry([...STANDARD_URCS, ...Object.values(PROFILES).flatMap((p) => p.urcs)]);
 }

@@ -66,7 +66,10 @@ export const CPINR: VendorProfile['pinAttempts'] = {
   },
 };
 
-/** 27.007 §8.37 AT+CCID is not in every manual; the vendors' own commands go first in each profile. */
+/**
+ * The ICCID spellings most modules without a command of their own answer (neither is 3GPP: 27.007
+ * reads EF-ICCID only through AT+CRSM); each profile puts its vendor's own command first.
+ */
 export const COMMON_ICCID: readonly IdentityCommand[] = [
   { command: 'AT+CCID', prefix: '+CCID:' },
   { command: 'AT+ICCID', prefix: '+ICCID:' },
