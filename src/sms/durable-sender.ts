@@ -21,7 +21,8 @@ export interface ReplyModem {
   sendStored(index: number): Promise<number>;
   sendDirect(sms: PreparedSms): Promise<number>;
   slotState(index: number): Promise<StoredState>;
-  free(index: number): Promise<void>;
+  /** Frees a slot: in `storage` where a sweep found the copy elsewhere, else in the home storage. */
+  free(index: number, storage?: string): Promise<void>;
 }
 
 export interface DurableSenderOptions<R extends JournaledReply> {
@@ -69,8 +70,8 @@ export class DurableSender<R extends JournaledReply> {
   readonly #subscription = new Subscription();
   /** Replies that failed to go, by id: how often, and not before when to try again. */
   readonly #retries = new Map<number, { failures: number; notBefore: number }>();
-  /** Slots whose copy is being freed: two sweeps may list it before the first delete ran. */
-  readonly #freeing = new Set<number>();
+  /** Slots whose copy is being freed (`storage:index`, '' for home): two sweeps may list it before the first delete ran. */
+  readonly #freeing = new Set<string>();
   #draining?: Promise<void>;
   #drainAgain = false;
   #poll?: NodeJS.Timeout;
@@ -332,7 +333,9 @@ export class DurableSender<R extends JournaledReply> {
    */
   #onStoredCopy(copy: StoredCopy): void {
     // A second delete queued behind the first would hit whatever the network stored there meanwhile.
-    if (this.#freeing.has(copy.index)) return;
+    // A free after a send names no storage; when the copy is not in the home storage, waiting for
+    // that one only delays this free to the next sweep.
+    if (this.#freeing.has(slotKey(copy.index, copy.storage)) || this.#freeing.has(slotKey(copy.index, undefined))) return;
     const { journal } = this.#options;
     const row = journal.newestOutboundByStoredIndex(copy.index);
     if (row?.status === 'sending') return; // the drain resolves it from the listing or the slot
@@ -340,18 +343,20 @@ export class DurableSender<R extends JournaledReply> {
       ? row !== undefined && (row.status === 'sent' || row.status === 'delivered') && row.text === copy.text
       : journal.isOutboundText(copy.text);
     if (!ours) return;
-    this.#log.info({ id: row?.id, index: copy.index, sent: copy.sent }, 'freeing the slot of a reply copy left in storage');
-    this.#free(copy.index);
+    this.#log.info({ id: row?.id, storage: copy.storage, index: copy.index, sent: copy.sent }, 'freeing the slot of a reply copy left in storage');
+    // The sweep may have found it outside the home storage (one written before a reset changed the storage).
+    this.#free(copy.index, copy.storage);
   }
 
   /** Deletes a copy once; a failure leaves it for the next sweep to find (onStoredCopy). */
-  #free(index: number): void {
-    if (this.#freeing.has(index)) return;
-    this.#freeing.add(index);
+  #free(index: number, storage?: string): void {
+    const key = slotKey(index, storage);
+    if (this.#freeing.has(key)) return;
+    this.#freeing.add(key);
     this.#options.modem
-      .free(index)
-      .catch((error: unknown) => this.#log.debug({ error: (error as Error).message, index }, 'could not free a reply slot yet'))
-      .finally(() => this.#freeing.delete(index));
+      .free(index, storage)
+      .catch((error: unknown) => this.#log.debug({ error: (error as Error).message, storage, index }, 'could not free a reply slot yet'))
+      .finally(() => this.#freeing.delete(key));
   }
 
   /** Matches a status report to the reply it is about (3GPP TS 23.040 §9.2.3.15). */
@@ -368,4 +373,9 @@ export class DurableSender<R extends JournaledReply> {
       this.#log.warn({ error: (error as Error).message }, 'cannot record a delivery report');
     }
   }
+}
+
+/** The key of a slot being freed; a free after a send names no storage (the home storage). */
+function slotKey(index: number, storage: string | undefined): string {
+  return `${storage ?? ''}:${index}`;
 }

@@ -113,11 +113,11 @@ export class Outbox {
     });
   }
 
-  /** Frees a stored reply's slot (batched: it may ride on a later command line). */
-  free(index: number): Promise<void> {
-    const home = this.#options.storage.home;
-    if (home === undefined) return this.#options.lock.run(() => this.#options.modem.send(cmgd(index)).then(() => undefined));
-    return this.#options.deletes.delete(home, index);
+  /** Frees a stored reply's slot, in the home storage unless named (batched: it may ride on a later command line). */
+  free(index: number, storage?: string): Promise<void> {
+    const target = storage ?? this.#options.storage.home;
+    if (target === undefined) return this.#options.lock.run(() => this.#options.modem.send(cmgd(index)).then(() => undefined));
+    return this.#options.deletes.delete(target, index);
   }
 
   /** Runs a PDU operation in PDU mode when the modem is kept in text mode, and switches back. */

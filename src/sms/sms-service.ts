@@ -136,8 +136,8 @@ export class SmsService implements ReplyModem {
     return this.#outbox.slotState(index);
   }
 
-  free(index: number): Promise<void> {
-    return this.#outbox.free(index);
+  free(index: number, storage?: string): Promise<void> {
+    return this.#outbox.free(index, storage);
   }
 
   sweep(): Promise<number> {

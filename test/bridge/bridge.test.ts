@@ -240,4 +240,17 @@ describe('Bridge', () => {
     await settle();
     expect(sms.slots.has(9)).toBe(true);
   });
+
+  it('frees a copy found outside the home storage in that storage, not at the same index at home', async () => {
+    const { sms } = setup();
+    sms.deliver('ping 4');
+    await settle();
+    // An orphan a sweep found in SM while the home storage is another one (written before a reset
+    // brought the storage back to its default).
+    sms.storedCopies.next({ storage: 'SM', index: 2, recipient: '000', text: 'pong 4', sent: false });
+    await settle();
+    const at = sms.deletes.lastIndexOf(2);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(sms.deleteStorages[at]).toBe('SM');
+  });
 });

@@ -24,6 +24,8 @@ export class FakeSms implements BridgeSms, ReplyModem {
   readonly statusReports = new Subject<StatusReportRecord>();
   readonly statusReports$ = this.statusReports.asObservable();
   readonly deletes: number[] = [];
+  /** The storage each delete named (undefined: the home storage). */
+  readonly deleteStorages: (string | undefined)[] = [];
   /** Deletes fail while set (a modem rebooting under them). */
   deletesFail = false;
   readonly sent: { to: string; text: string }[] = [];
@@ -86,8 +88,9 @@ export class FakeSms implements BridgeSms, ReplyModem {
     return slot === undefined ? 'missing' : slot.sent ? 'sent' : 'unsent';
   }
 
-  async free(index: number): Promise<void> {
+  async free(index: number, storage?: string): Promise<void> {
     this.deletes.push(index);
+    this.deleteStorages.push(storage);
     if (this.deletesFail) throw new BridgeError('MODEM_RESET', 'the modem restarted');
     this.slots.delete(index);
   }

@@ -280,6 +280,20 @@ describe('SmsService sending through storage (with the durable sender)', () => {
     expect(r.written.filter((w) => w.includes('CMGD'))).toEqual(['AT+CMGD=3;+CMGW="000"\r']);
   });
 
+  it('frees a slot in the storage it is named with, not in the home storage', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
+      'AT+CPMS="SM"\r': '\r\n+CPMS: 1,50,1,50,1,50\r\n\r\nOK\r\n',
+      'AT+CMGD=2\r': '\r\nOK\r\n',
+    });
+    const sms = service(r, 'text');
+    r.modem.ready({ storage: 'ME', needsAck: false });
+    await until(() => r.written.includes('AT+CMGL="ALL"\r'));
+    await sms.free(2, 'SM');
+    const at = r.written.indexOf('AT+CMGD=2\r');
+    expect(at).toBeGreaterThan(0);
+    expect(r.written.slice(0, at).filter((w) => w.startsWith('AT+CPMS=')).at(-1)).toBe('AT+CPMS="SM"\r');
+  });
+
   it('reads a stored reply slot as sent, unsent or missing', async () => {
     const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
       'AT+CMGR=1\r': '\r\n+CMGR: "STO SENT","000",,\r\npong\r\n\r\nOK\r\n',
