@@ -6,6 +6,7 @@ import { ESC, type AtCommand, type AtResponse } from './command.js';
 import { Exchange, type ExchangeStep } from './exchange.js';
 import { classifyFinal } from './final-result.js';
 import { AtFramer, type Frame } from './framer.js';
+import { owes, takeBodyLine, type BodyProgress } from './text-body.js';
 import { UrcRegistry, type Urc } from './urc.js';
 
 export interface AtChannelOptions {
@@ -46,7 +47,7 @@ export class AtChannel {
   readonly #subscription = new Subscription();
   #current?: { job: Job; exchange: Exchange; timer?: NodeJS.Timeout };
   /** A URC whose trailing lines are still being collected (`+CMT:` then its body). */
-  #pendingUrc?: { line: string; needed: number; trailing: string[]; parse: (t: string[]) => Urc };
+  #pendingUrc?: { body: BodyProgress; trailing: string[]; parse: (t: string[]) => Urc };
   #consecutiveTimeouts = 0;
   #closed = false;
 
@@ -240,18 +241,28 @@ export class AtChannel {
       }
       return;
     }
-    const line = frame.text;
+    // Lines keep their NULs, which under AT+CSCS="GSM" are `@` (23.038): a body takes them as sent;
+    // any other line loses them at its ends (Huawei pads with NULs, docs/modem-behaviour.md §3).
+    const raw = frame.text;
     // 1. A URC that owes trailing lines takes them first: the line after +CMT: is data, even "OK".
-    if (this.#pendingUrc) {
-      const pending = this.#pendingUrc;
-      pending.trailing.push(line);
-      if (pending.trailing.length >= pending.needed) {
-        this.#pendingUrc = undefined;
-        this.#emitUrc(pending.parse(pending.trailing));
-      }
+    const pending = this.#pendingUrc;
+    if (pending) {
+      const taken = owes(pending.body, raw);
+      if (taken) pending.trailing.push(raw);
+      if (taken && !takeBodyLine(pending.body, raw)) return;
+      // Complete, or this line does not fit the body's <length>: the URC is whole.
+      this.#pendingUrc = undefined;
+      this.#emitUrc(pending.parse(pending.trailing));
+      if (taken) return;
+    }
+    // 2a. The rest of the body of the command's prefixed line, raw.
+    if (current?.exchange.takingBody && current.exchange.claims(raw)) {
+      current.exchange.addLine(raw);
       return;
     }
-    // 2. A line the command claims (its prefix, or the body after its prefixed line).
+    const line = raw.replace(/^\0+|\0+$/g, '');
+    if (line.trim() === '') return;
+    // 2b. A line the command claims (its prefix).
     if (current && current.exchange.claims(line)) {
       current.exchange.addLine(line);
       return;
@@ -272,10 +283,10 @@ export class AtChannel {
     // 5. Known URCs, wherever they arrive.
     const urc = this.#urcs.match(line);
     if (urc) {
-      if (urc.trailingLines > 0) {
+      if (urc.trailingLines !== 0) {
         const { spec, match } = urc;
         const text = line.trim();
-        this.#pendingUrc = { line: text, needed: urc.trailingLines, trailing: [], parse: (t) => spec.parse(match, text, t) };
+        this.#pendingUrc = { body: { rule: urc.trailingLines, lines: 0, chars: 0 }, trailing: [], parse: (t) => spec.parse(match, text, t) };
       } else {
         this.#emitUrc(urc.spec.parse(urc.match, line.trim(), []));
       }

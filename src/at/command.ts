@@ -1,3 +1,5 @@
+import type { TrailingRule } from './text-body.js';
+
 /**
  * An AT command as data (docs/design.md, ModemManager "command sequences are data"): what to write,
  * which info lines belong to it, how long to wait, the body that follows the `> ` prompt, and a
@@ -15,10 +17,10 @@ export interface AtCommand<T = AtResponse> {
   readonly prefix?: string;
   /**
    * Info lines that follow a prefixed line and belong to it even if they look like a URC or a
-   * final result (the SMS body after `+CMGR:`). A function can read the count off the header, e.g.
-   * the `<length>` of a text-mode `+CMGR:` with AT+CSDH=1, where 0 means no body line follows.
+   * final result (the SMS body after `+CMGR:`). A function can read the rule off the header: a
+   * count, or `{ chars }` from the `<length>` of a text-mode header with AT+CSDH=1 (src/at/text-body.ts).
    */
-  readonly trailingLines?: number | ((prefixedLine: string) => number);
+  readonly trailingLines?: TrailingRule | ((prefixedLine: string) => TrailingRule);
   /** Milliseconds to wait for the final result (and for the prompt). */
   readonly timeoutMs?: number;
   /**

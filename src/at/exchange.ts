@@ -1,6 +1,7 @@
 import { BridgeError } from '../errors.js';
 import { CTRL_Z, DEFAULT_SEND_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, ESC, type AtCommand, type AtResponse } from './command.js';
 import type { FinalResult } from './final-result.js';
+import { owes, takeBodyLine, type BodyProgress } from './text-body.js';
 
 /**
  * The life of one command as a small pure state machine (zwave-js SerialAPICommandMachine): it
@@ -23,8 +24,8 @@ export class Exchange {
   readonly command: AtCommand<unknown>;
   #state: ExchangeState = 'written';
   readonly #lines: string[] = [];
-  /** Lines still owed to the last prefixed line (the SMS body after `+CMGR:`). */
-  #trailing = 0;
+  /** The body still owed to the last prefixed line (the SMS after `+CMGR:`): its rule, and what it took. */
+  #body?: BodyProgress;
 
   constructor(command: AtCommand<unknown>) {
     this.command = command;
@@ -54,20 +55,34 @@ export class Exchange {
 
   /** Whether the line belongs to this command rather than to a URC. */
   claims(line: string): boolean {
-    const prefix = this.command.prefix;
-    if (prefix !== undefined && line.trimStart().toUpperCase().startsWith(prefix.toUpperCase())) return true;
-    return this.#trailing > 0;
+    if (this.#body !== undefined) {
+      if (owes(this.#body, line)) return true;
+      // The body ended: a later, shorter line must not be taken for it (a <length> that overcounts).
+      this.#body = undefined;
+    }
+    return this.#isPrefixed(line);
+  }
+
+  /** Whether the body owed to a prefixed line is still being taken (raw lines, NULs kept). */
+  get takingBody(): boolean {
+    return this.#body !== undefined;
   }
 
   addLine(line: string): void {
-    const prefix = this.command.prefix;
-    if (prefix !== undefined && line.trimStart().toUpperCase().startsWith(prefix.toUpperCase())) {
+    // A body line is body even when it starts like a header (`+CMGR: …` typed into an SMS).
+    if (this.#body !== undefined && owes(this.#body, line)) {
+      if (takeBodyLine(this.#body, line)) this.#body = undefined;
+    } else if (this.#isPrefixed(line)) {
       const trailing = this.command.trailingLines ?? 0;
-      this.#trailing = typeof trailing === 'function' ? trailing(line) : trailing;
-    } else if (this.#trailing > 0) {
-      this.#trailing--;
+      const rule = typeof trailing === 'function' ? trailing(line) : trailing;
+      this.#body = rule === 0 ? undefined : { rule, lines: 0, chars: 0 };
     }
     this.#lines.push(line);
+  }
+
+  #isPrefixed(line: string): boolean {
+    const prefix = this.command.prefix;
+    return prefix !== undefined && line.trimStart().toUpperCase().startsWith(prefix.toUpperCase());
   }
 
   onPrompt(): ExchangeStep {
@@ -144,3 +159,4 @@ export class Exchange {
     return new BridgeError(code, `${this.command.text}: ${message}`, { command: this.command.text, lines, ...(state ? this.#bodyFlag(state) : {}) });
   }
 }
+

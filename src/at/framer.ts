@@ -3,7 +3,7 @@
  *
  * A modem answers in lines wrapped as `\r\n<text>\r\n` (ITU-T V.250 §5.7.1 with ATV1), but real
  * modems also send lone `\r`, doubled `\r\r\n`, blank lines and NUL padding (docs/modem-behaviour.md §1),
- * so any run of CR/LF ends a line and blank lines are dropped. The one frame that has no line end
+ * so any run of CR/LF ends a line and empty lines are dropped. The one frame that has no line end
  * is the SMS prompt `\r\n> ` (3GPP TS 27.005 §3.5.1): it is recognised as soon as a line holds
  * exactly `> `, which a readline parser never reports.
  *
@@ -19,7 +19,6 @@ export const DEFAULT_MAX_LINE = 4096;
 
 const CR = 0x0d;
 const LF = 0x0a;
-const NUL = 0x00;
 
 export class AtFramer {
   readonly #maxLine: number;
@@ -39,15 +38,12 @@ export class AtFramer {
         this.#endLine(frames);
         continue;
       }
-      // NUL padding (Huawei E3131 bodies; docs/modem-behaviour.md §3) is dropped at either end of a line;
-      // an inner NUL is kept, because under AT+CSCS="GSM" it is the character '@' (23.038).
-      if (byte === NUL && this.#line.length === 0) continue;
       if (this.#discarding > 0) {
         this.#discarding++;
         continue;
       }
       this.#line.push(byte);
-      if (this.#line.length === 2 && this.#line[0] === 0x3e && this.#line[1] === 0x20) {
+      if (byte === 0x20 && isPrompt(this.#line)) {
         frames.push({ kind: 'prompt' });
         this.#line = [];
       } else if (this.#line.length > this.#maxLine) {
@@ -77,11 +73,21 @@ export class AtFramer {
     }
     if (this.#line.length === 0) return;
     // latin1 maps each byte to one code unit, so nothing is lost before the SMS layer decodes it.
-    let end = this.#line.length;
-    while (end > 0 && this.#line[end - 1] === NUL) end--;
-    const text = Buffer.from(this.#line.slice(0, end)).toString('latin1');
+    // NULs are kept: under AT+CSCS="GSM" 0x00 is the character '@' (23.038), which only the channel
+    // can tell from padding (Huawei E3131 pads bodies; docs/modem-behaviour.md §3), by the body's <length>.
+    const text = Buffer.from(this.#line).toString('latin1');
     this.#line = [];
-    if (text.trim() === '') return;
+    // A line of spaces is kept: it may be a message body (the channel drops it elsewhere); so are
+    // VT and FF, which are `Ø` and `ø` under AT+CSCS="GSM" (23.038).
+    if (text === '') return;
     frames.push({ kind: 'line', text });
   }
+}
+
+/** `> `, after any NUL padding (NULs are otherwise kept: see #endLine). */
+function isPrompt(line: readonly number[]): boolean {
+  const n = line.length;
+  if (n < 2 || line[n - 2] !== 0x3e) return false;
+  for (let i = 0; i < n - 2; i++) if (line[i] !== 0x00) return false;
+  return true;
 }

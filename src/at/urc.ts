@@ -4,6 +4,8 @@
  * prefix → handler with a count of trailing lines). Each spec turns a line, plus its trailing lines
  * (`+CMT:` and PDU-mode `+CDS:` carry a second line: 3GPP TS 27.005 §3.4.1), into a typed event.
  */
+import { textBodyRule, type TrailingRule } from './text-body.js';
+
 export type Urc =
   | { type: 'CMTI' | 'CDSI'; storage: string; index: number; line: string }
   | { type: 'CMT' | 'CDS'; header: string; data?: string; line: string }
@@ -25,8 +27,8 @@ export type BootStage = 'ready' | 'sms-ready' | 'phonebook-ready' | 'call-ready'
 export interface UrcSpec {
   readonly name: string;
   readonly pattern: RegExp;
-  /** How many lines after this one belong to it (may depend on the line itself). */
-  readonly trailingLines?: number | ((line: string) => number);
+  /** The lines after this one that belong to it: a count or a text-mode `<length>` (may depend on the line itself). */
+  readonly trailingLines?: TrailingRule | ((line: string) => TrailingRule);
   readonly parse: (match: RegExpExecArray, line: string, trailing: readonly string[]) => Urc;
 }
 
@@ -52,8 +54,10 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
   {
     name: '+CMT',
     pattern: /^\+CMT:\s*(.*)$/,
-    trailingLines: 1,
-    parse: (m, line, trailing) => ({ type: 'CMT', header: (m[1] ?? '').trim(), data: trailing[0] ?? '', line }),
+    // PDU mode: `+CMT: [<alpha>],<length>` then the PDU line. Text mode: the body, over as many lines
+    // as its `<length>` spans with AT+CSDH=1 (src/at/text-body.ts), else one line.
+    trailingLines: (line) => textBodyRule(line, '+CMT'),
+    parse: (m, line, trailing) => ({ type: 'CMT', header: (m[1] ?? '').trim(), data: trailing.join('\n'), line }),
   },
   {
     name: '+CDS',
@@ -84,7 +88,7 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
 export interface UrcMatch {
   spec: UrcSpec;
   match: RegExpExecArray;
-  trailingLines: number;
+  trailingLines: TrailingRule;
 }
 
 /**

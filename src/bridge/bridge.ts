@@ -109,11 +109,29 @@ export class Bridge {
     });
     const command = this.#command(store.getInbound(recorded.id)!);
     this.#events.next({ kind: 'received', command, duplicate: recorded.duplicate });
+    if (message.encoding === '8bit' && !recorded.duplicate) {
+      // 8-bit data (3GPP TS 23.038 §4) is binary, not text: recorded (its text is the octets in hex)
+      // and removed from the SIM, never run as a command and never answered (docs/modem-behaviour.md §8).
+      this.#refuseData(command);
+      return;
+    }
     if (recorded.duplicate) {
       this.#log.info({ id: recorded.id, sender: message.sender }, 'duplicate delivery of a recorded command: not run again');
       return;
     }
     this.#run(command);
+  }
+
+  #refuseData(command: InboundCommand): void {
+    const reason = '8-bit data, not a text command';
+    try {
+      this.#options.store.refuse(command.id, reason, null);
+    } catch (error) {
+      this.#log.error({ id: command.id, error: (error as Error).message }, 'cannot mark an 8-bit message as refused');
+      return;
+    }
+    this.#log.info({ id: command.id, sender: command.sender }, 'an 8-bit (binary) message is data, not a command: recorded, not run');
+    this.#events.next({ kind: 'ignored', sender: command.sender, text: command.text, reason });
   }
 
   #run(command: InboundCommand): void {

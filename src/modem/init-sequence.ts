@@ -131,6 +131,10 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
   const info: ModemInfo = { manufacturer, model, firmware, profile: profile.name, sim };
   await send(at(`AT+CMGF=${options.sms.mode === 'text' ? 1 : 0}`));
   if (options.sms.mode === 'text') {
+    // Every text-mode header then carries <fo>, <dcs> and <length> (27.005 §3.3.3): the body is
+    // decoded by its coding and framed by its length (docs/modem-behaviour.md §8). Without it a
+    // body is one line of GSM-7 text.
+    if (!(await optional('AT+CSDH=1'))) log.warn('the modem refuses AT+CSDH=1: text-mode bodies are read as one line of GSM-7 text');
     await optional('AT+CSCS="GSM"');
     // fo 17 = SMS-SUBMIT with a relative validity period; +32 (bit 5) asks for a status report.
     await optional(`AT+CSMP=${options.sms.statusReports ? 49 : 17},167,0,0`);

@@ -54,7 +54,7 @@ export function expandRange(text: string): number[] {
 /**
  * Splits the answer to a test command (`AT+CNMI=?`, `AT+CPMS=?`) into its top-level groups,
  * keeping parenthesised lists and quoted strings whole: `("ME","SM"),(0-3)` → `("ME","SM")`, `(0-3)`.
- * Not `splitAtFields` (src/sms/at-fields.ts), which splits the values of an information line and
+ * Not `splitAtFields` (src/at/at-fields.ts), which splits the values of an information line and
  * refuses unbalanced quotes, because a misread SMS header must fail rather than shift its fields.
  * This one refuses nothing: test answers come in many spellings (nested parentheses, none at all,
  * broken quotes: docs/modem-behaviour.md §4), and a rough split that still shows some of the values

@@ -18,9 +18,13 @@ import { SmsStorage, type StoredDeliver, type StoredStatusReport } from './sms-s
 
 export interface IncomingSms {
   from: string;
+  /** The text; for `8bit`, the octets as latin1 characters (`'\x00\xff'`). */
   text: string;
   timestamp?: Date;
-  encoding?: 'gsm7' | 'ucs2';
+  /** Default: `gsm7` when every character has a GSM-7 code, else `ucs2`. */
+  encoding?: SmsEncoding;
+  /** One part of a concatenated message (23.040 §9.2.3.24.1): the PDU carries a user-data header. */
+  part?: { ref: number; total: number; seq: number };
   /** SC time zone in signed quarter hours (default 0). */
   tzQuarters?: number;
 }
@@ -330,13 +334,15 @@ export class ModemCore implements CommandContext {
   // ---- network: incoming ---------------------------------------------------------------
   deliver(sms: IncomingSms): void {
     const encoding: SmsEncoding = sms.encoding ?? (isGsm7(sms.text) ? 'gsm7' : 'ucs2');
-    const limit = encoding === 'gsm7' ? 160 : 70;
+    // 140 octets of user data, less the 6-octet concatenation header of a part (23.040 §9.2.3.24.1).
+    const limit = { gsm7: sms.part ? 153 : 160, ucs2: sms.part ? 67 : 70, '8bit': sms.part ? 134 : 140 }[encoding];
     const length = encoding === 'gsm7' ? [...sms.text].length : sms.text.length;
     if (length > limit) throw new RangeError(`a single ${encoding} SMS holds at most ${limit} characters, got ${length}`);
     const scts = sms.timestamp ?? this.options.clock();
     const tzQuarters = sms.tzQuarters ?? 0;
-    const { pdu, tpduLength } = buildDeliver({ smsc: this.profile.smsc, from: sms.from, text: sms.text, encoding, scts, tzQuarters });
-    this.#receive({ kind: 'deliver', stat: 0, pdu, tpduLength, from: sms.from, text: sms.text, encoding, scts, tzQuarters, smsc: this.profile.smsc });
+    const part = sms.part ? { part: sms.part } : {};
+    const { pdu, tpduLength } = buildDeliver({ smsc: this.profile.smsc, from: sms.from, text: sms.text, encoding, scts, tzQuarters, ...part });
+    this.#receive({ kind: 'deliver', stat: 0, pdu, tpduLength, from: sms.from, text: sms.text, encoding, scts, tzQuarters, smsc: this.profile.smsc, ...part });
   }
 
   /** The network delivers the last SMS again, byte for byte (a lost RP-ACK; quirks §7 retries). */

@@ -74,14 +74,23 @@ export interface UserData {
   bytes: Buffer;
 }
 
-function encodeUserData(text: string, encoding: SmsEncoding): UserData {
+export function encodeUserData(text: string, encoding: SmsEncoding, udh?: Buffer): UserData {
+  const header = udh ?? Buffer.alloc(0);
   if (encoding === 'gsm7') {
+    // The header fills whole septets: its octets, then fill bits up to a septet boundary (23.040 §9.2.3.24).
+    const headerSeptets = Math.ceil((header.length * 8) / 7);
+    const fillBits = headerSeptets * 7 - header.length * 8;
     const septets = toSeptets(text);
-    return { septetsOrOctets: septets.length, bytes: packSeptets(septets) };
+    const packed = packSeptets(septets, fillBits);
+    return { septetsOrOctets: headerSeptets + septets.length, bytes: Buffer.concat([header, packed]) };
   }
-  if (encoding === 'ucs2') return { septetsOrOctets: text.length * 2, bytes: Buffer.from(text, 'utf16le').swap16() };
-  const bytes = Buffer.from(text, 'latin1');
-  return { septetsOrOctets: bytes.length, bytes };
+  const body = encoding === 'ucs2' ? Buffer.from(text, 'utf16le').swap16() : Buffer.from(text, 'latin1');
+  return { septetsOrOctets: header.length + body.length, bytes: Buffer.concat([header, body]) };
+}
+
+/** A concatenation header, 8-bit reference (23.040 §9.2.3.24.1): UDHL, IEI 0x00, IEDL 3, ref, total, seq. */
+export function concatHeader(part: { ref: number; total: number; seq: number }): Buffer {
+  return Buffer.from([5, 0x00, 3, part.ref & 0xff, part.total, part.seq]);
 }
 
 export const dcsFor = (encoding: SmsEncoding): number => (encoding === 'gsm7' ? 0x00 : encoding === 'ucs2' ? 0x08 : 0x04);
@@ -93,13 +102,18 @@ export interface DeliverFields {
   encoding: SmsEncoding;
   scts: Date;
   tzQuarters: number;
+  /** One part of a concatenated message: a user-data header and TP-UDHI (23.040 §9.2.3.23). */
+  part?: { ref: number; total: number; seq: number };
 }
 
-/** SMSC + SMS-DELIVER TPDU; fo 0x04 = MTI 00 with TP-MMS set ("no more messages"). */
+/** TP-MTI 00 with TP-MMS set ("no more messages"), plus TP-UDHI (0x40) when a header leads the user data. */
+export const deliverFirstOctet = (part: DeliverFields['part']): number => (part ? 0x44 : 0x04);
+
+/** SMSC + SMS-DELIVER TPDU. */
 export function buildDeliver(fields: DeliverFields): { pdu: Buffer; tpduLength: number } {
-  const ud = encodeUserData(fields.text, fields.encoding);
+  const ud = encodeUserData(fields.text, fields.encoding, fields.part ? concatHeader(fields.part) : undefined);
   const tpdu = Buffer.concat([
-    Buffer.from([0x04]),
+    Buffer.from([deliverFirstOctet(fields.part)]),
     encodeAddress(fields.from),
     Buffer.from([0x00, dcsFor(fields.encoding)]),
     encodeTimestamp(fields.scts, fields.tzQuarters),

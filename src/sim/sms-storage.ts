@@ -24,6 +24,8 @@ export interface StoredDeliver extends Common {
   scts: Date;
   tzQuarters: number;
   smsc: string;
+  /** Set for one part of a concatenated message: its PDU has TP-UDHI and a concatenation header. */
+  part?: { ref: number; total: number; seq: number };
 }
 export interface StoredSubmit extends Common {
   kind: 'submit';

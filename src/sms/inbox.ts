@@ -142,7 +142,8 @@ export class Inbox {
     return this.#options.lock.run(async () => {
       if (storage !== undefined) await this.#options.storage.select(storage);
       const at = new Date();
-      const records = await this.#options.modem.send(cmgl(this.#options.mode));
+      const listed = await this.#options.modem.send(cmgl(this.#options.mode));
+      const records = this.#options.mode === 'text' ? await this.#readListedAgain(listed, storage ?? '?') : listed;
       let count = 0;
       for (const record of records) if (this.#dispatch(record, storage ?? '?', record.index ?? -1)) count++;
       if (storage !== undefined && storage === this.#options.storage.home) {
@@ -154,6 +155,30 @@ export class Inbox {
       if (records.length > 0) this.#log.info({ storage, listed: records.length, handed: count }, 'swept stored messages');
       return count;
     });
+  }
+
+  /**
+   * A text-mode listing has no `<fo>` or `<dcs>`, even with AT+CSDH=1 (27.005 §3.4.2): a UCS2, 8-bit or
+   * concatenated body reads as hex text. Each listed message whose body may be hex (`codingUnknown`)
+   * and that is not already in hand is read again with +CMGR, whose header has both. Under the lock.
+   */
+  async #readListedAgain(records: readonly SmsRecord[], storage: string): Promise<SmsRecord[]> {
+    const read: SmsRecord[] = [];
+    for (const record of records) {
+      if (record.kind !== 'deliver' || !record.codingUnknown || record.index === undefined || this.#inHand.has(`${storage}:${record.index}`)) {
+        read.push(record);
+        continue;
+      }
+      try {
+        const again = await this.#options.modem.send(cmgr(record.index, 'text'));
+        if (again) read.push({ ...again, index: record.index });
+      } catch (error) {
+        // As for a +CMTI read: a message we cannot parse stays on the SIM and is reported.
+        if (!isBridgeError(error, 'PARSE_ERROR') && !isBridgeError(error, 'PDU_INVALID')) throw error;
+        this.#log.error({ storage, index: record.index, error: error.message, lines: error.lines }, 'cannot parse a stored message; leaving it on the modem');
+      }
+    }
+    return read;
   }
 
   /** Lists and hands out every stored message not already in hand. Returns how many. */

@@ -7,7 +7,7 @@
  * `<length>` counts the TPDU octets, not the SMSC field: pass it to decodePdu as `tpduLength`.
  */
 import { BridgeError } from '../errors.js';
-import { afterPrefix, intField, splitAtFields, type AtField } from './at-fields.js';
+import { afterPrefix, intField, splitAtFields, type AtField } from '../at/at-fields.js';
 import { parseStat } from './stat.js';
 import type { SmsStatus } from './types.js';
 

@@ -105,7 +105,8 @@ export interface DecodePduOptions {
 
 /** Decodes a PDU from the modem (SMSC field included). Throws PDU_INVALID when any length does not add up. */
 export function decodePdu(hex: string, options: DecodePduOptions = {}): SmsRecord {
-  const pduHex = hex.trim();
+  // NUL padding around the line (docs/modem-behaviour.md §3) is not part of the PDU.
+  const pduHex = hex.replace(/^[\s\x00]+|[\s\x00]+$/g, '');
   const shown = pduHex.length > 40 ? `${pduHex.slice(0, 40)}…` : pduHex;
   const fail = (reason: string): never => {
     throw new BridgeError('PDU_INVALID', `invalid PDU ${JSON.stringify(shown)}: ${reason}`);

@@ -1,4 +1,5 @@
 import { at, valuesOf, type AtCommand } from '../at/command.js';
+import { textBodyRule } from '../at/text-body.js';
 import { BridgeError } from '../errors.js';
 import { decodePdu } from './pdu.js';
 import { parseCmglPduHeader, parseCmgrPduHeader } from './pdu-mode-header.js';
@@ -17,12 +18,12 @@ export const cpmsRead = (storage: string): AtCommand => at(`AT+CPMS="${storage}"
 /** Reads one message; undefined for an empty slot (a bare OK: Huawei, Quectel). 27.005 §3.4.3 / §4.x. */
 export function cmgr(index: number, mode: SmsMode): AtCommand<SmsRecord | undefined> {
   return at(`AT+CMGR=${index}`, {
-    // The line after the header is the body (text) or the PDU, even if it reads like a URC;
-    // a text-mode status report (`<stat>,<fo>,<mr>,…`: a number where a deliver has its quoted
-    // address) has no body line.
-    trailingLines: mode === 'pdu' ? 1 : (line) => (/^\+CMGR:\s*("[^"]*"|\d+)\s*,\s*\d+\s*,/.test(line.trim()) ? 0 : 1),
+    // The line after the header is the PDU, or the text body over as many lines as its <length>
+    // spans, even if they read like a URC or a final result; a text-mode status report has no body.
+    trailingLines: mode === 'pdu' ? 1 : (line) => textBodyRule(line, '+CMGR'),
     parse: (response) => {
-      const [header, ...rest] = response.lines.filter((l) => l.trim() !== '');
+      // Body lines are kept as they came: a line of spaces, VT or FF is text (`Ø`, `ø` under "GSM").
+      const [header, ...rest] = response.lines;
       if (header === undefined) return undefined;
       const record = mode === 'text' ? parseCmgrText(header, rest, { charset: 'GSM' }) : parsePduRecord(header, rest, parseCmgrPduHeader);
       return { ...record, index };
@@ -33,10 +34,10 @@ export function cmgr(index: number, mode: SmsMode): AtCommand<SmsRecord | undefi
 /** Lists every stored message, read or not (27.005 §3.4.2: "ALL" in text mode, 4 in PDU mode). */
 export function cmgl(mode: SmsMode): AtCommand<SmsRecord[]> {
   return at(mode === 'text' ? 'AT+CMGL="ALL"' : 'AT+CMGL=4', {
-    trailingLines: mode === 'pdu' ? 1 : (line) => (/^\+CMGL:\s*\d+\s*,\s*("[^"]*"|\d+)\s*,\s*\d+\s*,/.test(line.trim()) ? 0 : 1),
+    trailingLines: mode === 'pdu' ? 1 : (line) => textBodyRule(line, '+CMGL'),
     timeoutMs: 30_000,
     parse: (response) => {
-      const lines = response.lines.filter((l) => l.trim() !== '');
+      const lines = response.lines;
       if (mode === 'text') return parseCmglText(lines, { charset: 'GSM' });
       const records: SmsRecord[] = [];
       for (let i = 0; i < lines.length; i++) {

@@ -1,5 +1,5 @@
 /** `<stat>` of 3GPP TS 27.005 §3.1: text in text mode, 0–3 in PDU mode; both become an SmsStatus. */
-import type { AtField } from './at-fields.js';
+import type { AtField } from '../at/at-fields.js';
 import type { SmsStatus } from './types.js';
 
 const BY_NUMBER: readonly SmsStatus[] = ['REC UNREAD', 'REC READ', 'STO UNSENT', 'STO SENT'];

@@ -21,11 +21,15 @@ export function decodeTeAddress(value: string, charset: TeCharset | undefined): 
 
 /**
  * A GSM-7 body in the TE character set. Trailing NULs are padding some modems add (Huawei E3131,
- * docs/modem-behaviour.md §3) and are dropped; under "GSM" an inner 0x00 is `@`, under "IRA" NUL is never text.
+ * docs/modem-behaviour.md §3) and are dropped, except within the body's `<length>` (AT+CSDH=1) when
+ * it is known: under "GSM" 0x00 is `@`, anywhere; under "IRA" NUL is never text.
  * Undefined when a UCS2 body is not UCS2 hex.
  */
-export function decodeTeBody(body: string, charset: TeCharset | undefined): string | undefined {
-  const unpadded = body.replace(/\x00+$/, '');
+export function decodeTeBody(body: string, charset: TeCharset | undefined, length?: number): string | undefined {
+  const stripped = body.replace(/\x00+$/, '');
+  // <length> counts characters: an extension character (ESC and its code) is one.
+  const missing = length === undefined ? 0 : length - (stripped.length - (stripped.match(/\x1b/g)?.length ?? 0));
+  const unpadded = charset === 'GSM' && missing > 0 ? body.slice(0, stripped.length + missing) : stripped;
   if (charset === 'UCS2') {
     if (unpadded === '') return '';
     return isUcs2Hex(unpadded) ? decodeUcs2(hexToBytes(unpadded) ?? new Uint8Array()) : undefined;

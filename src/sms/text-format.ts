@@ -6,7 +6,7 @@
  * The AT layer hands over lines without CR LF and without the final result code.
  */
 import { BridgeError } from '../errors.js';
-import { afterPrefix, intField, splitAtFields, type AtField } from './at-fields.js';
+import { afterPrefix, intField, splitAtFields, type AtField } from '../at/at-fields.js';
 import { hexToBytes } from './hex.js';
 import { parseStat } from './stat.js';
 import { decodeTeAddress, decodeTeBody, type TeCharset } from './te-charset.js';
@@ -125,7 +125,8 @@ function parseDeliver(ctx: LineContext, layout: Layout, status: SmsStatus | unde
   // AT+CSDH=1 extras: +CMGR/+CMT `<tooa>,<fo>,<pid>,<dcs>,<sca>,<tosca>,<length>`; +CMGL `<tooa>,<length>`.
   const senderType = ctx.optionalInt(extra[0], '<tooa>');
   const detail = layout === 'cmgl' ? {} : { fo: ctx.optionalInt(extra[1], '<fo>'), dcs: ctx.optionalInt(extra[3], '<dcs>'), sca: extra[4]?.value };
-  const message = decodeBody(ctx, bodyLines, detail.fo, detail.dcs, options);
+  const length = ctx.optionalInt(layout === 'cmgl' ? extra[1] : extra[6], '<length>');
+  const message = decodeBody(ctx, bodyLines, detail.fo, detail.dcs, options, length);
   const record: DeliverRecord = {
     kind: 'deliver',
     sender: decodeTeAddress(oa.value, options.charset),
@@ -136,6 +137,7 @@ function parseDeliver(ctx: LineContext, layout: Layout, status: SmsStatus | unde
   };
   if (status !== undefined) record.status = status;
   if (senderType !== undefined) record.senderType = senderType;
+  if (layout === 'cmgl' && length !== undefined && length > 0 && isHexOf(bodyLines.join('\n'), length)) record.codingUnknown = true;
   if (detail.sca !== undefined && detail.sca !== '') record.smsc = decodeTeAddress(detail.sca, options.charset);
   return record;
 }
@@ -148,11 +150,13 @@ function parseSubmit(ctx: LineContext, layout: Layout, status: SmsStatus, fields
   const recipientType = ctx.optionalInt(extra[0], '<toda>');
   const fo = layout === 'cmgl' ? undefined : ctx.optionalInt(extra[1], '<fo>');
   const dcs = layout === 'cmgl' ? undefined : ctx.optionalInt(extra[3], '<dcs>');
+  // +CMGR: …,<dcs>,[<vp>],<sca>,<tosca>,<length>; +CMGL: …,<toda>,<length>.
+  const length = ctx.optionalInt(layout === 'cmgl' ? extra[1] : extra[7], '<length>');
   const record: SubmitRecord = {
     kind: 'submit',
     status,
     recipient: decodeTeAddress(da.value, options.charset),
-    ...decodeBody(ctx, bodyLines, fo, dcs, options),
+    ...decodeBody(ctx, bodyLines, fo, dcs, options, length),
     raw: { header: ctx.line, body: bodyLines.join('\n') },
   };
   if (recipientType !== undefined) record.recipientType = recipientType;
@@ -188,19 +192,34 @@ function parseStatusReport(ctx: LineContext, status: SmsStatus | undefined, fiel
 /**
  * The body: hex octets when the DCS says 8-bit/UCS2 or <fo> has TP-UDHI (0x40), whatever the
  * character set (3GPP TS 27.005 §3.1 <data>); otherwise GSM-7 text in the TE character set.
- * Without `AT+CSDH=1` the DCS is unknown and the body is taken as text.
+ * Without `AT+CSDH=1` the DCS is unknown and the body is taken as text. Lines of a body are joined
+ * with LF (a CR LF in the message reads as one). `<length>` tells `@` (0x00 under AT+CSCS="GSM")
+ * at the end of the body from NUL padding.
  */
-function decodeBody(ctx: LineContext, bodyLines: readonly string[], fo: number | undefined, dcs: number | undefined, options: TextParseOptions): Pick<DeliverRecord, 'text' | 'encoding' | 'dcs' | 'data' | 'udh'> {
+function decodeBody(
+  ctx: LineContext,
+  bodyLines: readonly string[],
+  fo: number | undefined,
+  dcs: number | undefined,
+  options: TextParseOptions,
+  length?: number,
+): Pick<DeliverRecord, 'text' | 'encoding' | 'dcs' | 'data' | 'udh'> {
   const body = bodyLines.join('\n');
   const udhi = fo !== undefined && (fo & 0x40) !== 0;
   const encoding = dcs === undefined ? undefined : dcsEncoding(dcs);
   const known = { ...(encoding === undefined ? {} : { encoding }), ...(dcs === undefined ? {} : { dcs }) };
   if (udhi || (encoding !== undefined && encoding !== 'gsm7')) {
-    const hex = body.replace(/\x00+$/, '').trim();
+    const hex = body.replace(/^\x00+|\x00+$/g, '').trim();
     const octets = hexToBytes(hex) ?? ctx.fail(`body ${JSON.stringify(body.slice(0, 40))} should be hex for <dcs> ${dcs ?? '?'}${udhi ? ' with a user-data header' : ''}`);
     const decoded = decodeUserData(octets, { dcs: dcs ?? 0, udhi, udl: undefined }, (reason) => ctx.fail(`hex body: ${reason}`));
     return { ...decoded, ...known };
   }
-  const text = decodeTeBody(body, options.charset) ?? ctx.fail(`body ${JSON.stringify(body.slice(0, 40))} is not UCS2 hex`);
+  const text = decodeTeBody(body, options.charset, length) ?? ctx.fail(`body ${JSON.stringify(body.slice(0, 40))} is not UCS2 hex`);
   return { text, ...known };
+}
+
+/** Whether a body is exactly `octets` octets in hex (NUL padding aside), as 27.005 §3.1 prints 8-bit, UCS2 and headers. */
+function isHexOf(body: string, octets: number): boolean {
+  const hex = body.replace(/^\x00+|\x00+$/g, '');
+  return hex.length === 2 * octets && /^[0-9A-Fa-f]+$/.test(hex);
 }

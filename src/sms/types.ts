@@ -2,12 +2,13 @@
  * Shared SMS record types: what the text-mode and PDU-mode parsers hand to the inbox and outbox.
  * One shape for both modes, so the layers above never care how the modem was configured.
  */
+import type { SmsEncoding } from '../at/data-coding.js';
 
 /** `<stat>` of 3GPP TS 27.005 §3.1, in its text-mode spelling (PDU mode's 0–3 are mapped to these). */
 export type SmsStatus = 'REC UNREAD' | 'REC READ' | 'STO UNSENT' | 'STO SENT';
 
 /** How the user data was coded (3GPP TS 23.038 §4). `8bit` user data is kept as bytes. */
-export type SmsEncoding = 'gsm7' | '8bit' | 'ucs2';
+export type { SmsEncoding };
 
 /** Concatenation information element of the user-data header (3GPP TS 23.040 §9.2.3.24.1 / .8). */
 export interface ConcatInfo {
@@ -67,6 +68,12 @@ export interface DeliverRecord extends SmsRecordBase, SmsMessageFields {
   timestamp: Date;
   /** False when the modem gave no timezone: `timestamp` then assumes the local time was UTC. */
   timezoneKnown: boolean;
+  /**
+   * Set on a text-mode listing's message whose body is hex digits two per `<length>` octet: UCS2,
+   * 8-bit or a user-data header, which a listing cannot say (27.005 §3.4.2 has no `<dcs>`). Read it
+   * again with +CMGR before using `text`.
+   */
+  codingUnknown?: true;
 }
 
 /** An SMS-SUBMIT: a message stored for sending or already sent (3GPP TS 23.040 §9.2.2.2). */

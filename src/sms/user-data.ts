@@ -2,10 +2,13 @@
  * TP-User-Data decoding shared by PDU mode and text mode's hex bodies: the data coding scheme
  * (3GPP TS 23.038 §4), the user-data header (3GPP TS 23.040 §9.2.3.24) and the text itself.
  */
+import { dcsEncoding } from '../at/data-coding.js';
 import { fromGsm7Septets } from './gsm7-alphabet.js';
 import { bytesToHex, decodeUcs2 } from './hex.js';
 import { unpackSeptets } from './septets.js';
 import type { ConcatInfo, SmsEncoding } from './types.js';
+
+export { dcsEncoding };
 
 export interface DecodedUserData {
   text: string;
@@ -13,23 +16,6 @@ export interface DecodedUserData {
   /** `8bit` only: the bytes after the header. */
   data?: Uint8Array;
   udh?: ConcatInfo;
-}
-
-/**
- * The alphabet a DCS octet selects (3GPP TS 23.038 §4). Reserved alphabets are read as GSM-7, as §4
- * asks; compressed text (which nobody implements) is kept as bytes so nothing is lost.
- */
-export function dcsEncoding(dcs: number): SmsEncoding {
-  const group = dcs >> 4;
-  if (group <= 0x7) {
-    // General data coding / automatic deletion groups: bit 5 = compressed, bits 3–2 = alphabet.
-    if (dcs & 0x20) return '8bit';
-    const alphabet = (dcs >> 2) & 0x03;
-    return alphabet === 1 ? '8bit' : alphabet === 2 ? 'ucs2' : 'gsm7';
-  }
-  if (group === 0xe) return 'ucs2'; // message waiting indication, store, UCS2
-  if (group === 0xf) return dcs & 0x04 ? '8bit' : 'gsm7'; // data coding / message class
-  return 'gsm7'; // 0x8–0xB reserved, 0xC–0xD message waiting indication in GSM-7
 }
 
 export interface UserDataParams {

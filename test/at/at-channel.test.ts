@@ -118,6 +118,39 @@ describe('AtChannel', () => {
     await expect(empty).resolves.toMatchObject({ final: 'OK' });
   });
 
+  it('takes a text-mode +CMT body over as many lines as its <length> spans (AT+CSDH=1), OK and URC-like lines included', async () => {
+    const { transport, channel, urcs } = setup();
+    const answer = channel.send(at('AT'));
+    // "first\nOK\n+CMTI: \"SM\",1" is 23 characters; the +CMTI after it is a URC of its own.
+    transport.receive('\r\n+CMT: "000",,"24/10/24,20:12:17+00",129,4,0,0,"+4477",145,23\r\nfirst\nOK\n+CMTI: "SM",1\r\n');
+    transport.receive('\r\n+CMTI: "SM",2\r\n\r\nOK\r\n');
+    await answer;
+    expect(urcs).toMatchObject([
+      { type: 'CMT', data: 'first\nOK\n+CMTI: "SM",1' },
+      { type: 'CMTI', storage: 'SM', index: 2 },
+    ]);
+  });
+
+  it('hands a body its NULs (`@` under CSCS "GSM") and drops them around other lines (padding)', async () => {
+    const { transport, channel, urcs } = setup();
+    const answer = channel.send(at('AT+CGMI'));
+    transport.receive('\r\n+CMT: "000",,"24/10/24,20:12:17+00",129,4,0,0,"+4477",145,6\r\n\x00ping\x00\x00\x00\r\n');
+    transport.receive('\r\n\x00\x00Quectel\x00\x00\r\n\x00\x00\r\n\x00OK\x00\r\n');
+    await expect(answer).resolves.toMatchObject({ lines: ['Quectel'], final: 'OK' });
+    expect(urcs).toMatchObject([{ type: 'CMT', data: '\x00ping\x00\x00\x00' }]);
+  });
+
+  it('ends a body by <length> even when the next line would fit, once the length is used up', async () => {
+    const { transport, channel } = setup();
+    const rule = () => ({ chars: 8 });
+    const read = channel.send(at('AT+CMGR=1', { prefix: '+CMGR:', trailingLines: rule }));
+    transport.receive('\r\n+CMGR: "REC READ","000",,"24/10/24,20:12:17+00",129,4,0,0,"+4477",145,8\r\nping\nOK\r\n\r\nOK\r\n');
+    await expect(read).resolves.toEqual({ lines: ['+CMGR: "REC READ","000",,"24/10/24,20:12:17+00",129,4,0,0,"+4477",145,8', 'ping', 'OK'], final: 'OK' });
+    const short = channel.send(at('AT+CMGR=2', { prefix: '+CMGR:', trailingLines: () => ({ chars: 3 }) }));
+    transport.receive('\r\n+CMGR: "REC READ","000",,"24/10/24,20:12:17+00",129,4,0,0,"+4477",145,3\r\nabc\r\n\r\nOK\r\n');
+    await expect(short).resolves.toMatchObject({ lines: [expect.stringContaining('+CMGR:'), 'abc'], final: 'OK' });
+  });
+
   it('emits lines nobody claims as unknown URCs and logs them', async () => {
     const log = memoryLogger();
     const { transport, urcs } = setup({ log });

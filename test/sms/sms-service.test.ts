@@ -134,6 +134,25 @@ describe('SmsService on shared transcripts', () => {
     expect(r.written.filter((w) => w.startsWith('AT+CMGD'))).toEqual(['AT+CMGD=1\r', 'AT+CMGD=2\r', 'AT+CMGD=3\r']);
   });
 
+  it('a text-mode listing with AT+CSDH=1 has no <dcs>: a body that may be hex is read again with +CMGR, text is taken as listed', async () => {
+    const r = new TranscriptResponder('15-simcom-sim800-startup-cmgl-sweep.at', {
+      'AT+CMGL="ALL"\r':
+        '\r\n+CMGL: 4,"REC UNREAD","000","","24/10/24,20:01:44+00",129,4\r\n04410442\r\n' +
+        '+CMGL: 5,"REC UNREAD","000","","24/10/24,20:01:45+00",129,8\r\nCAFE\nOK\r\n\r\nOK\r\n',
+      'AT+CMGR=4\r': '\r\n+CMGR: "REC READ","000","","24/10/24,20:01:44+00",129,4,0,8,"+447700900000",145,4\r\n04410442\r\n\r\nOK\r\n',
+    });
+    const sms = service(r, 'text');
+    const seen: IncomingSms[] = [];
+    sms.incoming$.subscribe((m) => seen.push(m));
+    expect(await sms.sweep()).toBe(2);
+    await until(() => seen.length === 2);
+    expect(seen.map((m) => [m.index, m.text, m.encoding])).toEqual([
+      [4, 'ст', 'ucs2'],
+      [5, 'CAFE\nOK', undefined],
+    ]);
+    expect(r.written.filter((w) => w.startsWith('AT+CMGR'))).toEqual(['AT+CMGR=4\r']);
+  });
+
   it('15: a second sweep before the acks does not hand the same messages out again', async () => {
     const r = new TranscriptResponder('15-simcom-sim800-startup-cmgl-sweep.at');
     const sms = service(r, 'text');
