@@ -50,6 +50,7 @@ describe.each([
   ['text', 'auto'],
   ['text', 'store'],
   ['pdu', 'auto'],
+  ['pdu', 'store'],
 ] as const)('sms.mode %s, sms.delivery %s', (mode, delivery) => {
   it.each(PROFILE_NAMES)('%s: UCS2, 8-bit, 3-part, multi-line and @-edged messages arrive as sent', async (profile) => {
     const { modem, bridge, commands, events } = await rig(profile, mode, delivery);
