@@ -8,7 +8,7 @@ export function h(tag, attributes = {}, ...children) {
     if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
     else element.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) if (child !== undefined && child !== null) element.append(child);
+  for (const child of children.flat(Infinity)) if (child !== undefined && child !== null) element.append(child);
   return element;
 }
 

@@ -9,7 +9,7 @@ export function commandRow(c) {
     { 'data-sid': c.sid, 'data-seq': c.seq, 'data-direction': c.direction, 'data-status': c.status },
     h('td', { class: 'time' }, h('time', { datetime: c.date_created }, c.date_created.slice(11, 19))),
     h('td', { class: 'direction' }, h('span', { 'aria-hidden': 'true' }, `${ARROW[c.direction]} `), c.direction),
-    h('td', {}, c.sim),
+    h('td', { class: 'sim' }, c.sim),
     h('td', { class: 'payload' }, h('code', {}, c.payload), h('div', { class: 'sid' }, c.sid)),
     h(
       'td',
@@ -45,12 +45,14 @@ export function simRow(sim, inject) {
 
 export function webhookRow(call) {
   const p = call.params;
-  const answer = call.status !== null ? `${call.status} in ${call.ms} ms` : `no answer: ${call.error}`;
+  const answer = call.status !== null ? `${call.status} · ${call.ms} ms` : `no answer: ${call.error}`;
+  const target = new URL(call.url);
   return h(
     'tr',
     { 'data-webhook': call.id, 'data-command': call.commandSid },
     h('td', { class: 'time' }, clock(call.at)),
-    h('td', {}, h('span', { class: 'method' }, call.method), ' ', h('span', { class: 'url' }, call.url)),
+    h('td', { class: 'call' }, h('span', { class: 'method' }, call.method), ' ', h('span', { title: call.url }, target.pathname)),
+    h('td', { class: call.status !== null && call.status < 300 ? 'ok answer' : 'error answer' }, answer),
     h(
       'td',
       {},
@@ -58,9 +60,8 @@ export function webhookRow(call) {
         'details',
         {},
         h('summary', {}, `${p.Direction} ${p.Status} `, h('code', {}, p.Payload)),
-        h('dl', { class: 'params' }, Object.entries(p).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+        h('dl', { class: 'params' }, h('dt', {}, 'URL'), h('dd', {}, call.url), Object.entries(p).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       ),
     ),
-    h('td', { class: call.status !== null && call.status < 300 ? 'ok' : 'error' }, answer),
   );
 }
