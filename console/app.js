@@ -35,6 +35,7 @@ function showCommand(c) {
   if (known && known.data.timeline.length > c.timeline.length) return;
   const row = commandRow(c);
   if (known) known.row.replaceWith(row);
+  else if (Number(commandsBody.lastElementChild?.dataset.seq ?? Infinity) > c.seq) commandsBody.append(row); // a page of older ones
   else {
     let before = null;
     for (const other of commandsBody.children) {
