@@ -59,8 +59,12 @@ export class SimBoard {
     };
   }
 
+  /** By name, numbers in order (sim-2 before sim-10): SIMs created in the same millisecond have no other order. */
   views(): SimView[] {
-    return this.registry.sims().map((sim) => this.#view(sim.sid)!);
+    return this.registry
+      .sims()
+      .sort((a, b) => a.uniqueName.localeCompare(b.uniqueName, 'en', { numeric: true }))
+      .map((sim) => this.#view(sim.sid)!);
   }
 
   /** Injects a fault into the SIM's modem (by SID or unique name); bad input is a 400 that says why. */

@@ -147,6 +147,7 @@ describe('the sandbox console (server side)', () => {
   it('injects faults into a SIM modem; bad input is a 400 that names the problem', async () => {
     const api = await open();
     const sim = api.sandbox.registry.createSim({ uniqueName: 'sim-1' });
+    api.sandbox.registry.createSim({ uniqueName: 'sim-10' });
     api.sandbox.registry.createSim({ uniqueName: 'sim-2' });
     const modem = new FakeModem();
     const calls: string[] = [];
@@ -165,7 +166,7 @@ describe('the sandbox console (server side)', () => {
     const unplugged = await post(api, `/console/api/sims/${sim.sid}/faults`, { Fault: 'unplug', Ms: '5000' });
     expect(unplugged).toMatchObject({ status: 202, body: { fault: 'unplug', ms: 5000, sim: { unique_name: 'sim-1', modem: 'unplugged', bridge: null } } });
     expect(calls).toEqual(['reboot', 'unplug 5000']);
-    expect((await get(api, '/console/api/sims')).body.sims.map((s: { unique_name: string; modem: string }) => `${s.unique_name} ${s.modem}`)).toEqual(['sim-1 unplugged', 'sim-2 none']);
+    expect((await get(api, '/console/api/sims')).body.sims.map((s: { unique_name: string; modem: string }) => `${s.unique_name} ${s.modem}`)).toEqual(['sim-1 unplugged', 'sim-2 none', 'sim-10 none']);
 
     const refusals = [
       [{ Fault: 'unplug' }, 'the modem of SIM sim-1 is already unplugged'],
