@@ -1,6 +1,8 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchFramer, benchQueue, type BenchRow } from './at-core.js';
+import { chromiumPath } from './chromium.js';
+import { runConsoleBench } from './console-bench.js';
 import { fileURLToPath } from 'node:url';
 import { runEndToEnd, scenarioName, type EndToEndOptions, type EndToEndResult } from './end-to-end.js';
 import { fewestExchanges, runProcessBench, type ProcessBenchOptions } from './process-bench.js';
@@ -9,7 +11,8 @@ import { fewestExchanges, runProcessBench, type ProcessBenchOptions } from './pr
  * `npm run bench`: prints each figure with how it was measured; `--out file.json` keeps them.
  * Absolute numbers depend on the machine (and on what else runs on it); the ratios at the end
  * compare figures from the same run. `--quick` runs every scenario with few commands;
- * `--commands N` sets the long in-process run (default 10,000); `--only mem0,pty50` picks scenarios.
+ * `--commands N` sets the long in-process run (default 10,000); `--only mem0,pty50` picks scenarios
+ * (`--only console`: the sandbox console in Chromium with 1,000 commands).
  */
 const { values } = parseArgs({
   options: {
@@ -88,6 +91,12 @@ for (const { key, ...options } of processScenarios) {
       rows.push({ name: `${name}: modem busy`, value: 100 * r.modemBusyShare, unit: '%', how: 'share of the throughput run the simulator spent working on lines and bodies (its latency waits as they really lasted); the rest is the pty both ways and the bridge' });
     }
   }
+}
+
+// The sandbox console in Chromium: asked for by name, or in a full run when Chromium is there.
+if (only ? only.includes('console') : existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium')) {
+  chromiumPath(); // a clear error when it was asked for and is missing
+  rows.push(...(await runConsoleBench({ cliArgv: bridgeArgv, commands: 1000 })));
 }
 
 const width = Math.max(...rows.map((r) => r.name.length));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
+import { Subject } from 'rxjs';
 import { SmsCommandsClient } from '../cloud/client.js';
 import { parseConfig } from '../config/config.js';
 import type { Logger, LogLevel } from '../log.js';
@@ -32,6 +33,8 @@ export interface SandboxCliOptions {
   fleetUrl?: string;
   fleetMethod?: 'GET' | 'POST';
   demo?: boolean;
+  /** Serve the console at `/` (default true; `--no-console` turns it off). */
+  console?: boolean;
   /** With demo: lines read here are POSTed as commands to sim-1. */
   stdin?: NodeJS.ReadableStream;
   logLevel?: LogLevel;
@@ -49,7 +52,7 @@ const FLEET = 'default-fleet';
 export async function runSandbox(options: SandboxCliOptions, out: Writable, log: Logger): Promise<RunningSandbox> {
   const print = (line = '') => out.write(`${line}\n`);
   const dbPath = options.db ?? join(mkdtempSync(join(tmpdir(), 'smsbridge-sandbox-')), 'sandbox.db');
-  const sandbox = await startSandbox({ dbPath, port: options.port, log });
+  const sandbox = await startSandbox({ dbPath, port: options.port, log, console: options.console ?? true });
   const cleanups: (() => Promise<void> | void)[] = [() => sandbox.close()];
   const close = async () => {
     for (const c of cleanups.reverse()) await c();
@@ -77,14 +80,16 @@ export async function runSandbox(options: SandboxCliOptions, out: Writable, log:
         cleanups.push(() => pty.close());
         entry.pty = pty;
       }
-      cleanups.push(sandbox.attach(sim.sid, modem));
+      // The console shows each bridge's session state; the session exists only once the bridge is built.
+      const bridgeState = new Subject<string>();
+      cleanups.push(sandbox.attach(sim.sid, modem, { bridgeState$: bridgeState }));
       if (options.bridge) {
         const config = parseConfig('{}', 'defaults');
         config.store.path = join(dirname(dbPath), `bridge-${name}.db`);
         const pty = entry.pty;
         // On a pty the bridge goes through serialport like on a device; otherwise in process.
         const open = pty ? () => SerialTransport.open({ path: pty.path, baudRate: config.baud }) : async () => new StreamTransport(modem.connect());
-        const bridge = await startBridge({ config, open, log, ...(options.demo ? { routes: DEMO_ROUTES } : {}) });
+        const bridge = await startBridge({ config, open, log, onSession: (session) => session.state$.subscribe(bridgeState), ...(options.demo ? { routes: DEMO_ROUTES } : {}) });
         cleanups.push(() => bridge.stop());
         entry.bridge = bridge;
         if (options.demo) {
@@ -98,6 +103,7 @@ export async function runSandbox(options: SandboxCliOptions, out: Writable, log:
     }
 
     print(`SMS Commands sandbox on ${sandbox.url} (state in ${dbPath})`);
+    if (sandbox.consoleUrl) print(`  console: ${sandbox.consoleUrl} (open it in a browser on this machine)`);
     print(`  client id      ${sandbox.account.clientId}`);
     print(`  client secret  ${sandbox.account.clientSecret}`);
     print(`  token URL      ${sandbox.tokenUrl}`);
@@ -158,6 +164,7 @@ export function registerSandboxCommand(program: Command): void {
     .option('--db <path>', 'SQLite file for the sandbox state (default: a new temporary file)')
     .option('--fleet-url <url>', "the fleet's sms_commands_url, called for every SMS a device sends")
     .addOption(new Option('--fleet-method <method>', "the fleet's sms_commands_method").choices(['GET', 'POST']))
+    .option('--no-console', 'do not serve the console at / (it is local-only: no token, but only pages of its own origin on 127.0.0.1)')
     .option('--demo', 'with --bridge: print webhooks on a local receiver, POST sample commands to sim-1, then each line typed on stdin', false)
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error']).default('warn'))
     .action(async (options: SandboxCliOptions) => {

@@ -35,11 +35,16 @@ export class TokenIssuer {
     if (id !== this.account.clientId || secret === null || !same(secret, this.account.clientSecret)) {
       return { ok: false, status: 401, body: { error: 'invalid_client', error_description: 'unknown client or wrong secret' } };
     }
+    return { ok: true, body: this.issue() };
+  }
+
+  /** A new token, without credentials: for the console, which only a local page can ask (local-only.ts). */
+  issue(): { access_token: string; token_type: 'Bearer'; expires_in: number } {
     const now = this.clock().getTime();
     for (const [token, expires] of this.#tokens) if (expires <= now) this.#tokens.delete(token);
     const token = randomBytes(32).toString('base64url');
     this.#tokens.set(token, now + this.ttlS * 1000);
-    return { ok: true, body: { access_token: token, token_type: 'Bearer', expires_in: this.ttlS } };
+    return { access_token: token, token_type: 'Bearer', expires_in: this.ttlS };
   }
 
   /** Why an `Authorization` header does not grant access, or undefined when it does. */

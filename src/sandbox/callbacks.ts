@@ -24,8 +24,23 @@ export function callbackParams(command: CommandRecord, sim: SimRecord | undefine
   };
 }
 
+/** One webhook call as it went: what was sent and the answer (an HTTP status, or why there was none). */
+export interface WebhookCall {
+  commandSid: string;
+  url: string;
+  method: HttpMethod;
+  params: Record<string, string>;
+  /** Milliseconds since the epoch (wall clock: this is about the real HTTP call, not sandbox time). */
+  at: number;
+  status: number | null;
+  error: string | null;
+  ms: number;
+}
+
 export interface CallbackOptions {
   log: Logger;
+  /** Told of every call once it has its answer (the console's webhook panel). */
+  called?: (call: WebhookCall) => void;
   /** Per request (default 10 s). */
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -58,6 +73,9 @@ export class CallbackSender {
     const body = new URLSearchParams(params);
     const target = new URL(url);
     if (method === 'GET') for (const [k, v] of body) target.searchParams.append(k, v);
+    const at = Date.now();
+    const report = (status: number | null, error: string | null) =>
+      this.#options.called?.({ commandSid: params.CommandSid ?? '', url, method, params, at, status, error, ms: Date.now() - at });
     try {
       const response = await (this.#options.fetch ?? fetch)(target, {
         method,
@@ -66,8 +84,10 @@ export class CallbackSender {
       });
       await response.arrayBuffer();
       if (!response.ok) this.#options.log.warn({ url, status: response.status, command: params.CommandSid }, 'webhook answered an error');
+      report(response.status, null);
     } catch (error) {
       this.#options.log.warn({ url, error: (error as Error).message, command: params.CommandSid }, 'webhook call failed');
+      report(null, (error as Error).message);
     }
   }
 }

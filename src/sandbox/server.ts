@@ -1,6 +1,7 @@
 /**
- * The HTTP face of the sandbox on 127.0.0.1: the token endpoint (no bearer needed), then every
- * `/v1/…` route behind bearer authorization. Handlers are plain functions that return JSON or
+ * The HTTP face of the sandbox on 127.0.0.1: the token endpoint (no bearer needed), the console
+ * when it is on (`/` and `/console/…`, local-only: console-routes.ts), then every `/v1/…` route
+ * behind bearer authorization. Handlers are plain functions that return JSON or
  * throw an ApiError; this file only routes, authorizes and writes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -9,12 +10,15 @@ import type { Logger } from '../log.js';
 import { ApiError, methodNotAllowed, notFound, unauthorized } from './api-error.js';
 import { TOKEN_PATH, type TokenIssuer } from './auth.js';
 import { createCommand, fetchCommand, listCommands, type CommandRouteDeps } from './command-routes.js';
+import { handleConsole, isConsolePath, type ConsoleDeps } from './console-routes.js';
 import { CORS_HEADERS, readForm, sendJson } from './http-io.js';
 import { fleetRoutes, simRoutes } from './registry-routes.js';
 
 export interface ServerDeps extends CommandRouteDeps {
   tokens: TokenIssuer;
   log: Logger;
+  /** The console's parts; without them `/` is just another path behind authorization. */
+  console?: ConsoleDeps;
 }
 
 interface Request {
@@ -81,8 +85,9 @@ export interface ApiServer {
 /** Listens on 127.0.0.1 only (port 0 picks a free one). */
 export async function startApiServer(deps: ServerDeps, port: number): Promise<ApiServer> {
   let base = '';
+  let actual = 0;
   const server: Server = createServer((req, res) => {
-    handle(req, res, deps, base).catch((error: unknown) => {
+    handle(req, res, deps, base, actual).catch((error: unknown) => {
       deps.log.error({ error: (error as Error).message }, 'sandbox request failed');
       if (!res.headersSent) sendJson(res, 500, { code: 20500, message: 'Internal server error', status: 500 });
     });
@@ -91,7 +96,7 @@ export async function startApiServer(deps: ServerDeps, port: number): Promise<Ap
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
-  const actual = (server.address() as AddressInfo).port;
+  actual = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${actual}`;
   return {
     port: actual,
@@ -104,7 +109,7 @@ export async function startApiServer(deps: ServerDeps, port: number): Promise<Ap
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps, base: string): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps, base: string, port: number): Promise<void> {
   const target = new URL(req.url ?? '/', base);
   const path = target.pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
@@ -115,6 +120,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     res.end();
     return;
   }
+  if (deps.console && isConsolePath(path)) return handleConsole(deps.console, req, res, path, target.searchParams, port);
   if (path === TOKEN_PATH) {
     if (method !== 'POST') return sendJson(res, 405, methodNotAllowed(method, path).toJSON());
     const answer = deps.tokens.grant(await readForm(req).catch(() => new URLSearchParams()), req.headers.authorization);

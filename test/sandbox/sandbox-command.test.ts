@@ -48,6 +48,7 @@ describe('smsbridge sandbox', () => {
     const first = await start({ sims: 2, bridge: true, db, fleetUrl: `${hook.url}/mo` });
     const text = first.out();
     expect(text).toContain(`SMS Commands sandbox on ${first.running.sandbox.url}`);
+    expect(text).toContain(`  console: ${first.running.sandbox.url}/ (open it in a browser on this machine)`);
     expect(text).toContain(`client id      ${first.running.sandbox.account.clientId}`);
     expect(text).toContain(`client secret  ${first.running.sandbox.account.clientSecret}`);
     expect(text).toContain(`curl -s -X POST ${first.running.sandbox.url}/v1/SmsCommands -H "Authorization: Bearer $TOKEN"`);
@@ -71,5 +72,13 @@ describe('smsbridge sandbox', () => {
     expect(path).toMatch(/^\/dev\/pts\/\d+$/);
     expect(out()).toContain(`virtual quectel modem on ${path}, smsbridge running on it`);
     await roundTrip(running, 'sim-1');
+  });
+
+  it('serves the console by default; --no-console serves none and prints no address', async () => {
+    const on = await start({});
+    expect((await fetch(on.running.sandbox.url)).status).toBe(200);
+    const off = await start({ console: false });
+    expect(off.out()).not.toContain('console:');
+    expect((await fetch(off.running.sandbox.url)).status).toBe(401);
   });
 });

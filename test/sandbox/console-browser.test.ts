@@ -1,0 +1,99 @@
+/**
+ * The console in a real browser (headless Chromium): the loop a developer watches. One browser
+ * launch for the whole file; the screenshot goes to a temp dir (`npm run screenshot` makes the
+ * one docs/sandbox.md shows).
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchChromium } from '../../src/bench/chromium.js';
+import { runSandbox, type RunningSandbox } from '../../src/cli/sandbox-command.js';
+import { silentLogger } from '../../src/log.js';
+import { startWebhook, tempDir } from './helpers.js';
+
+let browser: Browser;
+let running: RunningSandbox;
+let page: Page;
+const cleanups: (() => unknown)[] = [];
+
+beforeAll(async () => {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  const hook = await startWebhook();
+  cleanups.push(() => hook.close());
+  const out = new Writable({ write: (_chunk, _e, cb) => cb() });
+  running = await runSandbox({ port: 0, sims: 1, bridge: true, pty: false, db: join(dir, 'sandbox.db'), fleetUrl: `${hook.url}/mo` }, out, silentLogger);
+  cleanups.push(() => running.close());
+  browser = await launchChromium();
+  cleanups.push(() => browser.close());
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  cleanups.push(() => expect(errors).toEqual([]));
+  await page.goto(running.sandbox.consoleUrl!);
+});
+
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+const row = (direction: string, payload: string) => page.locator(`#commands tr[data-direction="${direction}"]`, { has: page.locator('.payload code', { hasText: new RegExp(`^${payload}$`) }) });
+
+describe('the sandbox console in Chromium', () => {
+  it('finds Chromium where CI installs it, or says how to get it', () => {
+    expect(chromiumPath()).toBeTruthy();
+    expect(() => chromiumPath({ CHROMIUM_PATH: '/nowhere/chromium' })).toThrow('no Chromium at /nowhere/chromium: install Debian\'s chromium');
+  });
+
+  it('shows the SIM with its modem plugged and the bridge ready, live', async () => {
+    await page.locator('#connection[data-state="live"]').waitFor();
+    await page.locator('#sims tr[data-modem="plugged"][data-bridge="ready"]', { hasText: 'sim-1' }).waitFor();
+  });
+
+  it('counts the 160 rule as you type and shows the API error for an empty or too long payload', async () => {
+    await page.getByLabel('Payload').fill('a'.repeat(150) + '[]{}€');
+    await expect.poll(() => page.locator('#send-count').textContent()).toBe('160 / 160');
+    await page.getByLabel('Payload').fill('a'.repeat(161));
+    await expect.poll(() => page.locator('#send-count').textContent()).toBe('161 / 160: 1 too many, the API will refuse it');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.locator('#send-error').textContent()).toMatch(/^The API refused it \(HTTP 400, error 20001\): .*160/);
+    await page.getByLabel('Payload').fill('');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#send-error').textContent()).toBe('The API refused it (HTTP 400, error 20001): Missing required parameter Payload in the post body');
+  });
+
+  it('sends ping 7 from the form: pong 7 comes back as a received from_sim command, ping 7 reaches delivered, the webhook fires', async () => {
+    await page.getByLabel('SIM', { exact: true }).selectOption('sim-1');
+    await page.getByLabel('Payload').fill('ping 7');
+    await page.getByLabel('Payload').press('Enter');
+    await row('from_sim', 'pong 7').and(page.locator('[data-status="received"]')).waitFor();
+    const ping = row('to_sim', 'ping 7');
+    await ping.and(page.locator('[data-status="delivered"]')).waitFor();
+    expect(await ping.locator('.timeline li > span').allTextContents()).toEqual(['queued', 'sent', 'delivered']);
+    await page.locator('#webhooks tr', { hasText: 'pong 7' }).waitFor();
+    expect(await page.locator('#webhooks tr', { hasText: 'pong 7' }).locator('td.answer').textContent()).toMatch(/^200 · \d+ ms$/);
+  });
+
+  it('reboots the modem from the SIM panel and shows the bridge recover', async () => {
+    // Every bridge state the page shows, in order: the recovery may be quicker than any poll.
+    // (Strings, as this project's TypeScript has no DOM types: these run in the page.)
+    await page.evaluate(`
+      window.bridgeStates = [];
+      new MutationObserver(() => window.bridgeStates.push(document.querySelector('#sims tbody tr')?.dataset.bridge))
+        .observe(document.querySelector('#sims tbody'), { childList: true });
+    `);
+    await page.getByRole('button', { name: 'Reboot the modem of sim-1' }).click();
+    await page.waitForFunction(`window.bridgeStates.some((s) => s !== 'ready') && window.bridgeStates.at(-1) === 'ready'`);
+    await page.locator('#sims tr[data-bridge="ready"]').waitFor();
+  });
+
+  it('takes a screenshot', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const path = join(dir, 'sandbox-console.png');
+    await page.screenshot({ path });
+    expect(statSync(path).size).toBeGreaterThan(10_000);
+  });
+});
