@@ -2,7 +2,7 @@ import { Observable, Subject, Subscription } from 'rxjs';
 import { BridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Transport } from '../transport/transport.js';
-import { ESC, type AtCommand, type AtResponse } from './command.js';
+import { type AtCommand, type AtResponse } from './command.js';
 import { Exchange, type ExchangeStep } from './exchange.js';
 import { classifyFinal } from './final-result.js';
 import { AtFramer, type Frame } from './framer.js';
@@ -57,7 +57,10 @@ export class AtChannel {
 
   constructor(transport: Transport, options: AtChannelOptions = {}) {
     this.#transport = transport;
-    this.#framer = new AtFramer(options.maxLine === undefined ? {} : { maxLine: options.maxLine });
+    // A `> ` is the prompt only while the command in flight waits for one, and never inside the
+    // trailing lines of a URC (the text body of a +CMT can start with `> `): docs/modem-behaviour.md §1.
+    const promptExpected = () => this.#current?.exchange.expectsPrompt === true && this.#pendingUrc === undefined;
+    this.#framer = new AtFramer({ promptExpected, ...(options.maxLine === undefined ? {} : { maxLine: options.maxLine }) });
     this.#urcs = options.urcs ?? new UrcRegistry();
     this.#log = options.log ?? silentLogger;
     this.#defaultTimeoutMs = options.defaultTimeoutMs;
@@ -157,8 +160,10 @@ export class AtChannel {
     if (current.timer) clearTimeout(current.timer);
     current.timer = setTimeout(() => {
       if (this.#current !== current) return;
-      this.#consecutiveTimeouts++;
-      this.#apply(current.exchange.onTimeout());
+      const step = current.exchange.onTimeout();
+      // An answer accepted without its final result (finalResultOptional) is not a silent modem.
+      if (step.kind === 'failed') this.#consecutiveTimeouts++;
+      this.#apply(step);
     }, timeoutMs);
   }
 
@@ -220,10 +225,11 @@ export class AtChannel {
   }
 
   #onData(chunk: Buffer): void {
-    for (const frame of this.#framer.push(chunk)) {
+    // Frame by frame, so a command settled by one line is no longer asked about a prompt after it.
+    this.#framer.pushEach(chunk, (frame) => {
       this.#frame$.next(frame);
       this.#route(frame);
-    }
+    });
   }
 
   #route(frame: Frame): void {
@@ -233,11 +239,8 @@ export class AtChannel {
       return;
     }
     if (frame.kind === 'prompt') {
+      // The framer reports a prompt only while the command in flight expects one.
       if (current) this.#apply(current.exchange.onPrompt());
-      else {
-        this.#log.warn('a > prompt with no command waiting for it: leaving it with ESC');
-        this.#write(ESC).catch(() => undefined);
-      }
       return;
     }
     const line = frame.text;

@@ -43,6 +43,11 @@ export class Exchange {
     return this.#state === 'body-written';
   }
 
+  /** True while the command waits for the `> ` prompt: the framer recognises it only then. */
+  get expectsPrompt(): boolean {
+    return this.#state === 'written' && this.command.body !== undefined;
+  }
+
   /** Whether the line is the modem echoing what we wrote (ATE1 default; docs/modem-behaviour.md §1). */
   isEcho(line: string): boolean {
     const text = line.trim();
@@ -52,10 +57,14 @@ export class Exchange {
     return false;
   }
 
-  /** Whether the line belongs to this command rather than to a URC. */
+  /**
+   * Whether the line belongs to this command rather than to a URC. An owed trailing line that does
+   * not look like one (`trailingLineFits`) ends the wait for it: the line is then routed as usual.
+   */
   claims(line: string): boolean {
     const prefix = this.command.prefix;
     if (prefix !== undefined && line.trimStart().toUpperCase().startsWith(prefix.toUpperCase())) return true;
+    if (this.#trailing > 0 && this.command.trailingLineFits !== undefined && !this.command.trailingLineFits(line)) this.#trailing = 0;
     return this.#trailing > 0;
   }
 
@@ -108,6 +117,10 @@ export class Exchange {
 
   onTimeout(): ExchangeStep {
     const before = this.#state;
+    if (this.command.finalResultOptional === true && before === 'written' && this.#hasPrefixedLine()) {
+      this.#state = 'settled';
+      return { kind: 'settled', response: { lines: [...this.#lines], final: '' } };
+    }
     const waitingForPrompt = before === 'written' && this.command.body !== undefined;
     this.#state = 'settled';
     const what = waitingForPrompt ? 'the > prompt' : 'final result';
@@ -132,6 +145,11 @@ export class Exchange {
             cause: error.cause,
           });
     return waitingForPrompt ? { kind: 'failed', error: flagged, write: ESC } : { kind: 'failed', error: flagged };
+  }
+
+  #hasPrefixedLine(): boolean {
+    const prefix = this.command.prefix?.toUpperCase();
+    return prefix !== undefined && this.#lines.some((line) => line.trimStart().toUpperCase().startsWith(prefix));
   }
 
   /** Whether a failed command's body had gone out (commands without a body carry no flag). */

@@ -5,10 +5,14 @@
  * modems also send lone `\r`, doubled `\r\r\n`, blank lines and NUL padding (docs/modem-behaviour.md §1),
  * so any run of CR/LF ends a line and blank lines are dropped. The one frame that has no line end
  * is the SMS prompt `\r\n> ` (3GPP TS 27.005 §3.5.1): it is recognised as soon as a line holds
- * exactly `> `, which a readline parser never reports.
+ * exactly `> `, which a readline parser never reports — but only while the caller says a prompt is
+ * expected (a command that writes a body after it is waiting). Any other time `> ` is the start of
+ * an ordinary line: a text-mode SMS whose body is `> ping 1` must reach the parser as that text,
+ * not as a prompt followed by `ping 1` (oFono's gatsyntax.c enters its PROMPT state only after a
+ * command that asks for one; docs/modem-behaviour.md §1).
  *
  * The output does not depend on how the bytes were split into chunks: every decision is taken on
- * the accumulated line, never on chunk boundaries.
+ * the accumulated line and the caller's answer at that byte, never on chunk boundaries.
  */
 export type Frame =
   | { kind: 'line'; text: string }
@@ -17,26 +21,47 @@ export type Frame =
 
 export const DEFAULT_MAX_LINE = 4096;
 
+export interface AtFramerOptions {
+  maxLine?: number;
+  /**
+   * Asked when a line holds exactly `> `: is a prompt expected now? The AT channel answers for the
+   * command in flight. The default (always) suits a framer over a recorded modem stream, which has
+   * no command to ask.
+   */
+  promptExpected?: () => boolean;
+}
+
 const CR = 0x0d;
 const LF = 0x0a;
 const NUL = 0x00;
 
 export class AtFramer {
   readonly #maxLine: number;
+  readonly #promptExpected: () => boolean;
   #line: number[] = [];
   /** After an overflow, bytes are discarded until the next line end. */
   #discarding = 0;
 
-  constructor(options: { maxLine?: number } = {}) {
+  constructor(options: AtFramerOptions = {}) {
     this.#maxLine = options.maxLine ?? DEFAULT_MAX_LINE;
+    this.#promptExpected = options.promptExpected ?? (() => true);
   }
 
   /** Feeds a chunk and returns the frames it completes. */
   push(chunk: Uint8Array): Frame[] {
     const frames: Frame[] = [];
+    this.pushEach(chunk, (frame) => frames.push(frame));
+    return frames;
+  }
+
+  /**
+   * Feeds a chunk and hands over each frame as soon as it is complete, so the caller's state (and
+   * so its answer to `promptExpected`) is current for the bytes that follow in the same chunk.
+   */
+  pushEach(chunk: Uint8Array, emit: (frame: Frame) => void): void {
     for (const byte of chunk) {
       if (byte === CR || byte === LF) {
-        this.#endLine(frames);
+        this.#endLine(emit);
         continue;
       }
       // NUL padding (Huawei E3131 bodies; docs/modem-behaviour.md §3) is dropped at either end of a line;
@@ -47,8 +72,8 @@ export class AtFramer {
         continue;
       }
       this.#line.push(byte);
-      if (this.#line.length === 2 && this.#line[0] === 0x3e && this.#line[1] === 0x20) {
-        frames.push({ kind: 'prompt' });
+      if (this.#line.length === 2 && this.#line[0] === 0x3e && this.#line[1] === 0x20 && this.#promptExpected()) {
+        emit({ kind: 'prompt' });
         this.#line = [];
       } else if (this.#line.length > this.#maxLine) {
         // Garbage without line ends must not grow memory: drop it and say so.
@@ -56,7 +81,6 @@ export class AtFramer {
         this.#line = [];
       }
     }
-    return frames;
   }
 
   /** Bytes held for an unfinished line (what a recorder would lose on close). */
@@ -69,9 +93,9 @@ export class AtFramer {
     this.#discarding = 0;
   }
 
-  #endLine(frames: Frame[]): void {
+  #endLine(emit: (frame: Frame) => void): void {
     if (this.#discarding > 0) {
-      frames.push({ kind: 'overflow', dropped: this.#discarding });
+      emit({ kind: 'overflow', dropped: this.#discarding });
       this.#discarding = 0;
       return;
     }
@@ -82,6 +106,6 @@ export class AtFramer {
     const text = Buffer.from(this.#line.slice(0, end)).toString('latin1');
     this.#line = [];
     if (text.trim() === '') return;
-    frames.push({ kind: 'line', text });
+    emit({ kind: 'line', text });
   }
 }

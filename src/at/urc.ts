@@ -8,7 +8,8 @@ export type Urc =
   | { type: 'CMTI' | 'CDSI'; storage: string; index: number; line: string }
   | { type: 'CMT' | 'CDS'; header: string; data?: string; line: string }
   | { type: 'RING'; line: string }
-  | { type: 'CREG' | 'CEREG' | 'CGREG'; stat: number; lac?: string; ci?: string; line: string }
+  /** `stat` is NaN when the report's `<stat>` is empty or not a number. */
+  | { type: RegistrationType; stat: number; lac?: string; ci?: string; act?: number; line: string }
   | { type: 'CPIN'; state: string; line: string }
   | { type: 'CFUN'; fun: number; line: string }
   /** The modem (re)started or finished a boot stage: RDY, SMS DONE, SMS Ready, PB DONE, Call Ready… */
@@ -20,6 +21,7 @@ export type Urc =
   | { type: 'unknown'; line: string };
 
 export type UrcType = Urc['type'];
+export type RegistrationType = 'CREG' | 'CEREG' | 'CGREG' | 'C5GREG';
 export type BootStage = 'ready' | 'sms-ready' | 'phonebook-ready' | 'call-ready';
 
 export interface UrcSpec {
@@ -30,6 +32,8 @@ export interface UrcSpec {
   readonly parse: (match: RegExpExecArray, line: string, trailing: readonly string[]) => Urc;
 }
 
+import { parseRegistration } from './registration.js';
+
 const storageIndex = (type: 'CMTI' | 'CDSI') => (m: RegExpExecArray, line: string): Urc => ({
   type,
   storage: (m[1] ?? '').toUpperCase(),
@@ -37,11 +41,13 @@ const storageIndex = (type: 'CMTI' | 'CDSI') => (m: RegExpExecArray, line: strin
   line,
 });
 
-const registration = (type: 'CREG' | 'CEREG' | 'CGREG') => (m: RegExpExecArray, line: string): Urc => {
-  const [stat, lac, ci] = (m[1] ?? '').split(',').map((s) => s.trim().replace(/"/g, ''));
-  const urc: Urc = { type, stat: Number(stat), line };
-  if (lac) urc.lac = lac;
-  if (ci) urc.ci = ci;
+const registration = (type: RegistrationType) => (m: RegExpExecArray, line: string): Urc => {
+  // Unsolicited: `<stat>[,…]`, with the quirks src/at/registration.ts reads (a repeated <n>, extra fields).
+  const report = parseRegistration(m[1] ?? '', 'unsolicited');
+  const urc: Urc = { type, stat: report.stat ?? Number.NaN, line };
+  if (report.lac !== undefined) urc.lac = report.lac;
+  if (report.ci !== undefined) urc.ci = report.ci;
+  if (report.act !== undefined) urc.act = report.act;
   return urc;
 };
 
@@ -70,6 +76,7 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
   { name: '+CREG', pattern: /^\+CREG:\s*(\d.*)$/, parse: registration('CREG') },
   { name: '+CEREG', pattern: /^\+CEREG:\s*(\d.*)$/, parse: registration('CEREG') },
   { name: '+CGREG', pattern: /^\+CGREG:\s*(\d.*)$/, parse: registration('CGREG') },
+  { name: '+C5GREG', pattern: /^\+C5GREG:\s*(\d.*)$/, parse: registration('C5GREG') },
   { name: '+CPIN', pattern: /^\+CPIN:\s*"?([^"]+)"?\s*$/, parse: (m, line) => ({ type: 'CPIN', state: (m[1] ?? '').trim(), line }) },
   { name: '+CFUN', pattern: /^\+CFUN:\s*(\d+)\s*$/, parse: (m, line) => ({ type: 'CFUN', fun: Number(m[1]), line }) },
   // Reports 27.007 defines that mean nothing to SMS: USSD (§7.15), indicator events (§8.10), time

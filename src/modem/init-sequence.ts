@@ -226,7 +226,8 @@ async function unlockSim(
   options: InitOptions,
   log: Logger,
 ): Promise<SimLock> {
-  const state = async () => parseCpin(valuesOf(await send(at('AT+CPIN?')), '+CPIN:')[0] ?? '');
+  // An old Wavecom firmware answers `+CPIN: READY` without OK (docs/modem-behaviour.md §1).
+  const state = async () => parseCpin(valuesOf(await send(at('AT+CPIN?', { finalResultOptional: true })), '+CPIN:')[0] ?? '');
   const attempts = async () => {
     const answer = await optional(profile.pinAttempts.command, { anyPrefix: true });
     return answer ? profile.pinAttempts.parse(answer.lines) : {};
