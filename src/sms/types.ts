@@ -27,6 +27,8 @@ export interface SmsRaw {
   body?: string;
   /** PDU mode: the PDU hex, SMSC octets included. */
   pdu?: string;
+  /** PDU mode: the header's `<length>`, only when it disagreed with the PDU (which was decoded on its own). */
+  headerLength?: number;
 }
 
 interface SmsRecordBase {
