@@ -230,6 +230,9 @@ export async function refreshNetwork(channel: AtChannel, info: ModemInfo): Promi
   if (operator !== undefined) info.operator = operator;
 }
 
+/** `AT+CPIN?`: an old Wavecom firmware answers `+CPIN: READY` without OK (docs/modem-behaviour.md §1). */
+export const cpinQuery = (): AtCommand => at('AT+CPIN?', { finalResultOptional: true });
+
 /**
  * Unlocks the SIM, never guessing: the configured PIN is entered at most once, never when it was
  * refused before (pinGuard), and never when the SIM has a single attempt left, which is kept for a
@@ -242,8 +245,7 @@ async function unlockSim(
   options: InitOptions,
   log: Logger,
 ): Promise<SimLock> {
-  // An old Wavecom firmware answers `+CPIN: READY` without OK (docs/modem-behaviour.md §1).
-  const state = async () => parseCpin(valuesOf(await send(at('AT+CPIN?', { finalResultOptional: true })), '+CPIN:')[0] ?? '');
+  const state = async () => parseCpin(valuesOf(await send(cpinQuery()), '+CPIN:')[0] ?? '');
   const attempts = async () => {
     const answer = await optional(profile.pinAttempts.command, { anyPrefix: true });
     return answer ? profile.pinAttempts.parse(answer.lines) : {};

@@ -91,8 +91,11 @@ export function splitTestGroups(text: string): string[] {
   let depth = 0;
   let quoted = false;
   let current = '';
+  // A lost quote (gammu's tests/at-cpms-sr: `(ME", "SR"), …`) would hide every comma after it: with an
+  // odd number of quotes they are ignored, as no test answer has commas or parentheses inside quotes.
+  const quotesPaired = (text.match(/"/g)?.length ?? 0) % 2 === 0;
   for (const ch of text.trim()) {
-    if (ch === '"') quoted = !quoted;
+    if (ch === '"' && quotesPaired) quoted = !quoted;
     if (!quoted && ch === '(') depth++;
     if (!quoted && ch === ')') depth--;
     if (!quoted && depth === 0 && ch === ',') {
