@@ -165,6 +165,7 @@ export function decodePdu(hex: string, options: DecodePduOptions = {}): SmsRecor
         st,
         ...tpStatusFlags(st),
         raw: base.raw,
+        ...(smsc.address === undefined ? {} : { smsc: smsc.address }),
       };
       return record;
     }

@@ -71,10 +71,31 @@ export function decodeUserData(ud: Uint8Array, params: UserDataParams, fail: (re
   if (length < headerOctets) fail(`user data length ${length} is shorter than its ${headerOctets}-octet header`);
   const body = ud.subarray(headerOctets, length);
   if (encoding === 'ucs2') {
-    return withUdh({ text: decodeUcs2(body) ?? fail(`UCS2 user data has an odd number of octets (${body.length})`), encoding });
+    const text = decodeUcs2(body) ?? fail(`UCS2 user data has an odd number of octets (${body.length})`);
+    // Half a surrogate pair is a broken character: refused, as warthog618/modem does, except at the end
+    // of a concatenated part, where senders split pairs and the next part holds the other half
+    // (fixtures/field/README.md, "UCS2 surrogates").
+    const lone = loneSurrogateAt(text);
+    if (lone !== undefined && !(udh !== undefined && lone === text.length - 1 && isHighSurrogate(text.charCodeAt(lone)))) {
+      fail(`UCS2 text has half a surrogate pair at character ${lone + 1} of ${text.length}`);
+    }
+    return withUdh({ text, encoding });
   }
   const data = new Uint8Array(body);
   return withUdh({ text: bytesToHex(data), encoding, data });
+}
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+
+/** The index of the first UTF-16 unit that is half of a surrogate pair without its other half. */
+function loneSurrogateAt(text: string): number | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (isHighSurrogate(unit) && isLowSurrogate(text.charCodeAt(i + 1))) i++;
+    else if (isHighSurrogate(unit) || isLowSurrogate(unit)) return i;
+  }
+  return undefined;
 }
 
 /** Octets taken by the header, its length octet included. */
