@@ -28,7 +28,11 @@ export function dcsEncoding(dcs: number): SmsEncoding {
     return alphabet === 1 ? '8bit' : alphabet === 2 ? 'ucs2' : 'gsm7';
   }
   if (group === 0xe) return 'ucs2'; // message waiting indication, store, UCS2
-  if (group === 0xf) return dcs & 0x04 ? '8bit' : 'gsm7'; // data coding / message class
+  // Data coding / message class: bit 2 is 8-bit or GSM-7, bit 3 is reserved. A sender that sets bit 3
+  // means UCS2 as in the general group (bits 3–2 = 10): 0xF9 carrying UCS2 comes from the field
+  // (gammu's tests/at-sms/14.dump, `Тест Test`), and no GSM-7 reading of it adds up
+  // (fixtures/field/README.md, "DCS 0xF8–0xFB").
+  if (group === 0xf) return dcs & 0x08 ? ((dcs >> 2) & 0x03) === 2 ? 'ucs2' : '8bit' : dcs & 0x04 ? '8bit' : 'gsm7';
   return 'gsm7'; // 0x8–0xB reserved, 0xC–0xD message waiting indication in GSM-7
 }
 
@@ -46,8 +50,12 @@ export interface UserDataParams {
 /** Decodes user-data octets. `fail` is called (and must throw) with a reason when they do not add up. */
 export function decodeUserData(ud: Uint8Array, params: UserDataParams, fail: (reason: string) => never): DecodedUserData {
   const encoding = dcsEncoding(params.dcs);
-  const headerOctets = params.udhi ? headerLength(ud, fail) : 0;
-  const udh = params.udhi ? parseConcat(ud.subarray(1, headerOctets)) : undefined;
+  // TP-UDHI with TP-UDL 0 and no octets: the header it announces is not there, and neither is
+  // anything else. Read as the empty message it is (gammu does; ModemManager refuses it): nothing
+  // is guessed, since there is nothing to read (fixtures/field/README.md, "UDHI with UDL 0").
+  const udhi = params.udhi && !(params.udl === 0 && ud.length === 0);
+  const headerOctets = udhi ? headerLength(ud, fail) : 0;
+  const udh = udhi ? parseConcat(ud.subarray(1, headerOctets)) : undefined;
   const withUdh = <T extends DecodedUserData>(decoded: T): T => (udh === undefined ? decoded : { ...decoded, udh });
 
   if (encoding === 'gsm7') {
