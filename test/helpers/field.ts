@@ -33,7 +33,7 @@ export const rows = <C extends FieldCase>(cases: C[]): [string, C][] => cases.ma
  * a real modem), answers it with the case's bytes, and settles what is left with fake timers: an
  * answer that never ends reaches its timeout instead of hanging the test.
  */
-export async function throughChannel<T>(command: AtCommand<T>, answer: string): Promise<{ value?: T; error?: { code: string; message: string }; written: string; urcs: Urc[] }> {
+export async function throughChannel<T>(command: AtCommand<T>, answer: string): Promise<{ value?: T; error?: { code: string; message: string; number?: number }; written: string; urcs: Urc[] }> {
   vi.useFakeTimers();
   try {
     const transport = new MemoryTransport();
@@ -44,7 +44,7 @@ export async function throughChannel<T>(command: AtCommand<T>, answer: string): 
       (value) => ({ value }),
       (error: unknown) => {
         if (!isBridgeError(error)) throw error;
-        return { error: { code: error.code, message: error.message } };
+        return { error: { code: error.code, message: error.message, ...(error.number === undefined ? {} : { number: error.number }) } };
       },
     );
     transport.receive(answer);

@@ -30,3 +30,22 @@ describe('field answers: +CMGL in PDU mode (fixtures/field/cmgl-pdu.json)', () =
     expect(value!.map((record, i) => comparable(record, c.expect.records![i] ?? {}))).toEqual(c.expect.records);
   });
 });
+
+describe('field answers: +CMGR in text mode (fixtures/field/cmgr-text.json)', () => {
+  it.each(rows(fieldCases<CmgrCase>('cmgr-text')))('%s', async (_title, c) => {
+    const { value, error, written } = await throughChannel(cmgr(c.index, 'text'), c.answer);
+    expect(written).toBe(`AT+CMGR=${c.index}\r`);
+    if (c.expect.error !== undefined) return expect(error?.code).toBe(c.expect.error);
+    expect(error).toBeUndefined();
+    expect(comparable(value!, c.expect)).toEqual(c.expect);
+  });
+});
+
+describe('field answers: +CMGL in text mode (fixtures/field/cmgl-text.json)', () => {
+  it.each(rows(fieldCases<CmglCase>('cmgl-text')))('%s', async (_title, c) => {
+    const { value, error } = await throughChannel(cmgl('text'), c.answer);
+    if (c.expect.error !== undefined) return expect(error?.code).toBe(c.expect.error);
+    expect(error).toBeUndefined();
+    expect(value!.map((record, i) => comparable(record, c.expect.records![i] ?? {}))).toEqual(c.expect.records);
+  });
+});
