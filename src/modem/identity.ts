@@ -17,8 +17,11 @@ export interface IdentityReading {
 }
 
 /**
- * The ICCID: 18–20 characters starting `89`, the telecom industry identifier, then an E.164 country
- * code (never starting with 0), the issuer and the account, and a Luhn check digit (E.118 §4.1).
+ * The ICCID: 18–20 characters starting `89`, the telecom industry identifier, then the country code
+ * (North American issuers write `01`), the issuer and the account, and a Luhn check digit (E.118 §4.1).
+ * The issuer identification number (`89`, the country code and the issuer: the first six characters
+ * here, the shortest reading that covers every issuer in our fixtures) is decimal; only the account
+ * part may carry issuer-specific hex digits.
  * Accepted: quoted or not, a trailing `F` filler (dropped), a nibble-swapped answer (`98…`: EF-ICCID
  * bytes as stored, ETSI TS 102 221 §13.2, put back in order), hex digits in the account part
  * (China Mobile `898602F9…`; ModemManager's tests keep them). The check digit is verified when every
@@ -33,7 +36,7 @@ export function parseIccid(answer: string): IdentityReading {
   const swapped = text.startsWith('98');
   const iccid = (swapped ? swapNibbles(text) : text).replace(/F+$/, '');
   if (!iccid.startsWith('89')) return refuse('does not start with 89 (the telecom industry identifier), swapped or not');
-  if (iccid[2] === '0') return refuse('has an impossible issuer prefix: no E.164 country code starts with 0');
+  if (!/^\d{6}/.test(iccid)) return refuse(`has an impossible issuer prefix ${iccid.slice(0, 6)}: hex digits belong to the account part only`);
   if (!/^89[0-9A-F]{16,18}$/.test(iccid)) return refuse('is too short once the F filler is dropped');
   const warnings: string[] = [];
   if (/[A-F]/.test(iccid.slice(2))) warnings.push(`ICCID ${iccid} has hex digits in its account part: its check digit cannot be verified`);
