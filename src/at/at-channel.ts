@@ -46,7 +46,7 @@ export class AtChannel {
   readonly #subscription = new Subscription();
   #current?: { job: Job; exchange: Exchange; timer?: NodeJS.Timeout };
   /** A URC whose trailing lines are still being collected (`+CMT:` then its body). */
-  #pendingUrc?: { line: string; needed: number; trailing: string[]; parse: (t: string[]) => Urc };
+  #pendingUrc?: { line: string; needed: number; trailing: string[]; parse: (t: string[]) => Urc; fits?: (line: string) => boolean };
   #consecutiveTimeouts = 0;
   #closed = false;
 
@@ -245,6 +245,12 @@ export class AtChannel {
     }
     const line = frame.text;
     // 1. A URC that owes trailing lines takes them first: the line after +CMT: is data, even "OK".
+    if (this.#pendingUrc && this.#pendingUrc.fits?.(line) === false) {
+      // Its data never came: give the URC up, say so, and route this line as what it is.
+      this.#log.warn({ urc: this.#pendingUrc.line, line }, 'a URC lost the data line it announced');
+      this.#emitUrc({ type: 'unknown', line: this.#pendingUrc.line });
+      this.#pendingUrc = undefined;
+    }
     if (this.#pendingUrc) {
       const pending = this.#pendingUrc;
       pending.trailing.push(line);
@@ -278,7 +284,14 @@ export class AtChannel {
       if (urc.trailingLines > 0) {
         const { spec, match } = urc;
         const text = line.trim();
-        this.#pendingUrc = { line: text, needed: urc.trailingLines, trailing: [], parse: (t) => spec.parse(match, text, t) };
+        const fits = spec.trailingLineFits;
+        this.#pendingUrc = {
+          line: text,
+          needed: urc.trailingLines,
+          trailing: [],
+          parse: (t) => spec.parse(match, text, t),
+          ...(fits === undefined ? {} : { fits: (l: string) => fits(text, l) }),
+        };
       } else {
         this.#emitUrc(urc.spec.parse(urc.match, line.trim(), []));
       }

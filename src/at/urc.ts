@@ -29,6 +29,12 @@ export interface UrcSpec {
   readonly pattern: RegExp;
   /** How many lines after this one belong to it (may depend on the line itself). */
   readonly trailingLines?: number | ((line: string) => number);
+  /**
+   * What a trailing line of this header must look like. One that does not fit is not its data: the
+   * URC is given up (reported as `unknown`) and the line routed as usual, so a command's `OK` is never
+   * swallowed by a PDU-mode `+CMT: ,24` whose PDU did not come (docs/modem-behaviour.md §2).
+   */
+  readonly trailingLineFits?: (header: string, line: string) => boolean;
   readonly parse: (match: RegExpExecArray, line: string, trailing: readonly string[]) => Urc;
 }
 
@@ -51,6 +57,9 @@ const registration = (type: RegistrationType) => (m: RegExpExecArray, line: stri
   return urc;
 };
 
+const PDU_CMT_HEADER = /^\+CMT:\s*("[^"]*")?\s*,\s*\d+\s*$/;
+const HEX_LINE = /^\s*[0-9A-Fa-f]+\s*$/;
+
 export const STANDARD_URCS: readonly UrcSpec[] = [
   // Storage names are quoted per 27.005 §3.4.1, but accept them bare too.
   { name: '+CMTI', pattern: /^\+CMTI:\s*"?([A-Za-z]{2})"?\s*,\s*(\d+)\s*$/, parse: storageIndex('CMTI') },
@@ -59,6 +68,8 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
     name: '+CMT',
     pattern: /^\+CMT:\s*(.*)$/,
     trailingLines: 1,
+    // PDU mode (`+CMT: [<alpha>],<length>`): the line after is hex. Text mode: any text is the body.
+    trailingLineFits: (header, line) => !PDU_CMT_HEADER.test(header) || HEX_LINE.test(line),
     parse: (m, line, trailing) => ({ type: 'CMT', header: (m[1] ?? '').trim(), data: trailing[0] ?? '', line }),
   },
   {
@@ -66,6 +77,7 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
     pattern: /^\+CDS:\s*(.*)$/,
     // PDU mode: `+CDS: <length>` (ZTE: `+CDS: ,<length>`) then the PDU line; text mode is one line.
     trailingLines: (line) => (/^\+CDS:\s*,?\s*\d+\s*$/.test(line.trim()) ? 1 : 0),
+    trailingLineFits: (_header, line) => HEX_LINE.test(line),
     parse: (m, line, trailing) => {
       const urc: Urc = { type: 'CDS', header: (m[1] ?? '').trim(), line };
       if (trailing[0] !== undefined) urc.data = trailing[0];

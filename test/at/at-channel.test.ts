@@ -361,3 +361,19 @@ describe('AtChannel traffic log', () => {
     expect(traffic).toEqual(['» AT+CMGS="000"\\r', '« \\r\\n>\\x20', '» hi\\x1a', '« \\r\\n+CMGS: 1\\r\\n\\r\\nOK\\r\\n']);
   });
 });
+
+describe('AtChannel: URC data lines', () => {
+  it('gives up a PDU-mode +CMT whose PDU line did not come, and the OK after it still settles the command', async () => {
+    const { transport, channel, urcs } = setup();
+    const answer = channel.send(at('AT+CSQ'));
+    transport.receive('\r\n+CSQ: 20,99\r\n\r\n+CMT: ,24\r\n\r\nOK\r\n');
+    await expect(answer).resolves.toEqual({ lines: ['+CSQ: 20,99'], final: 'OK' });
+    expect(urcs).toEqual([{ type: 'unknown', line: '+CMT: ,24' }]);
+  });
+
+  it('keeps a text-mode +CMT body that reads like a final result', () => {
+    const { transport, urcs } = setup();
+    transport.receive('\r\n+CMT: "000",,"24/10/24,20:12:17+00"\r\nOK\r\n');
+    expect(urcs).toMatchObject([{ type: 'CMT', data: 'OK' }]);
+  });
+});
