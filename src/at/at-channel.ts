@@ -2,7 +2,7 @@ import { Observable, Subject, Subscription } from 'rxjs';
 import { BridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Transport } from '../transport/transport.js';
-import { ESC, type AtCommand, type AtResponse } from './command.js';
+import { type AtCommand, type AtResponse } from './command.js';
 import { Exchange, type ExchangeStep } from './exchange.js';
 import { classifyFinal } from './final-result.js';
 import { AtFramer, type Frame } from './framer.js';
@@ -47,7 +47,7 @@ export class AtChannel {
   readonly #subscription = new Subscription();
   #current?: { job: Job; exchange: Exchange; timer?: NodeJS.Timeout };
   /** A URC whose trailing lines are still being collected (`+CMT:` then its body). */
-  #pendingUrc?: { body: BodyProgress; trailing: string[]; parse: (t: string[]) => Urc };
+  #pendingUrc?: { line: string; body: BodyProgress; trailing: string[]; parse: (t: string[]) => Urc; fits?: (line: string) => boolean };
   #consecutiveTimeouts = 0;
   #closed = false;
 
@@ -58,7 +58,10 @@ export class AtChannel {
 
   constructor(transport: Transport, options: AtChannelOptions = {}) {
     this.#transport = transport;
-    this.#framer = new AtFramer(options.maxLine === undefined ? {} : { maxLine: options.maxLine });
+    // A `> ` is the prompt only while the command in flight waits for one, and never inside the
+    // trailing lines of a URC (the text body of a +CMT can start with `> `): docs/modem-behaviour.md §1.
+    const promptExpected = () => this.#current?.exchange.expectsPrompt === true && this.#pendingUrc === undefined;
+    this.#framer = new AtFramer({ promptExpected, ...(options.maxLine === undefined ? {} : { maxLine: options.maxLine }) });
     this.#urcs = options.urcs ?? new UrcRegistry();
     this.#log = options.log ?? silentLogger;
     this.#defaultTimeoutMs = options.defaultTimeoutMs;
@@ -158,8 +161,10 @@ export class AtChannel {
     if (current.timer) clearTimeout(current.timer);
     current.timer = setTimeout(() => {
       if (this.#current !== current) return;
-      this.#consecutiveTimeouts++;
-      this.#apply(current.exchange.onTimeout());
+      const step = current.exchange.onTimeout();
+      // An answer accepted without its final result (finalResultOptional) is not a silent modem.
+      if (step.kind === 'failed') this.#consecutiveTimeouts++;
+      this.#apply(step);
     }, timeoutMs);
   }
 
@@ -221,10 +226,11 @@ export class AtChannel {
   }
 
   #onData(chunk: Buffer): void {
-    for (const frame of this.#framer.push(chunk)) {
+    // Frame by frame, so a command settled by one line is no longer asked about a prompt after it.
+    this.#framer.pushEach(chunk, (frame) => {
       this.#frame$.next(frame);
       this.#route(frame);
-    }
+    });
   }
 
   #route(frame: Frame): void {
@@ -234,30 +240,35 @@ export class AtChannel {
       return;
     }
     if (frame.kind === 'prompt') {
+      // The framer reports a prompt only while the command in flight expects one.
       if (current) this.#apply(current.exchange.onPrompt());
-      else {
-        this.#log.warn('a > prompt with no command waiting for it: leaving it with ESC');
-        this.#write(ESC).catch(() => undefined);
-      }
       return;
     }
     // Lines keep their NULs, which under AT+CSCS="GSM" are `@` (23.038): a body takes them as sent;
     // any other line loses them at its ends (Huawei pads with NULs, docs/modem-behaviour.md §3).
     const raw = frame.text;
+    const afterBlank = this.#framer.afterBlankLine;
     // 1. A URC that owes trailing lines takes them first: the line after +CMT: is data, even "OK".
     const pending = this.#pendingUrc;
     if (pending) {
-      const taken = owes(pending.body, raw);
-      if (taken) pending.trailing.push(raw);
-      if (taken && !takeBodyLine(pending.body, raw)) return;
-      // Complete, or this line does not fit the body's <length>: the URC is whole.
-      this.#pendingUrc = undefined;
-      this.#emitUrc(pending.parse(pending.trailing));
-      if (taken) return;
+      const taken = owes(pending.body, raw, afterBlank) && pending.fits?.(raw) !== false;
+      if (!taken && pending.trailing.length === 0) {
+        // Its data never came (a PDU is hex, 27.005 §4.1): give the URC up, say so, and route this line as what it is.
+        this.#log.warn({ urc: pending.line, line: raw }, 'a URC lost the data line it announced');
+        this.#emitUrc({ type: 'unknown', line: pending.line });
+        this.#pendingUrc = undefined;
+      } else {
+        if (taken) pending.trailing.push(raw);
+        if (taken && !takeBodyLine(pending.body, raw)) return;
+        // Complete, or this line does not fit the body's <length>: the URC is whole.
+        this.#pendingUrc = undefined;
+        this.#emitUrc(pending.parse(pending.trailing));
+        if (taken) return;
+      }
     }
     // 2a. The rest of the body of the command's prefixed line, raw.
-    if (current?.exchange.takingBody && current.exchange.claims(raw)) {
-      current.exchange.addLine(raw);
+    if (current?.exchange.takingBody && current.exchange.claims(raw, afterBlank)) {
+      current.exchange.addLine(raw, afterBlank);
       return;
     }
     const line = raw.replace(/^\0+|\0+$/g, '');
@@ -286,7 +297,14 @@ export class AtChannel {
       if (urc.trailingLines !== 0) {
         const { spec, match } = urc;
         const text = line.trim();
-        this.#pendingUrc = { body: { rule: urc.trailingLines, lines: 0, chars: 0 }, trailing: [], parse: (t) => spec.parse(match, text, t) };
+        const fits = spec.trailingLineFits;
+        this.#pendingUrc = {
+          line: text,
+          body: { rule: urc.trailingLines, lines: 0, chars: 0 },
+          trailing: [],
+          parse: (t) => spec.parse(match, text, t),
+          ...(fits === undefined ? {} : { fits: (l: string) => fits(text, l) }),
+        };
       } else {
         this.#emitUrc(urc.spec.parse(urc.match, line.trim(), []));
       }

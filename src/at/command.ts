@@ -21,6 +21,19 @@ export interface AtCommand<T = AtResponse> {
    * count, or `{ chars }` from the `<length>` of a text-mode header with AT+CSDH=1 (src/at/text-body.ts).
    */
   readonly trailingLines?: TrailingRule | ((prefixedLine: string) => TrailingRule);
+  /**
+   * What an owed trailing line looks like. A line that does not fit is not the body: the owed lines
+   * are given up and the line is routed as usual, so an `OK` where a PDU was due settles the command
+   * instead of being taken for the PDU (a PDU is hex; 27.005 §4.1). Without it every line fits.
+   */
+  readonly trailingLineFits?: (line: string) => boolean;
+  /**
+   * The answer may end without a final result: an old Wavecom firmware answers `AT+CPIN?` with
+   * `+CPIN: READY` and no `OK` (docs/modem-behaviour.md §1). Once a line with the prefix came, the
+   * timeout settles the command with what came (final `''`) instead of failing it. The command still
+   * waits for a final result first, so a late `OK` is never left for the next command.
+   */
+  readonly finalResultOptional?: boolean;
   /** Milliseconds to wait for the final result (and for the prompt). */
   readonly timeoutMs?: number;
   /**

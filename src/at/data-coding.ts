@@ -15,6 +15,10 @@ export function dcsEncoding(dcs: number): SmsEncoding {
     return alphabet === 1 ? '8bit' : alphabet === 2 ? 'ucs2' : 'gsm7';
   }
   if (group === 0xe) return 'ucs2'; // message waiting indication, store, UCS2
-  if (group === 0xf) return dcs & 0x04 ? '8bit' : 'gsm7'; // data coding / message class
+  // Data coding / message class: bit 2 is 8-bit or GSM-7, bit 3 is reserved. A sender that sets bit 3
+  // means UCS2 as in the general group (bits 3–2 = 10): 0xF9 carrying UCS2 comes from the field
+  // (gammu's tests/at-sms/14.dump, `Тест Test`), and no GSM-7 reading of it adds up
+  // (fixtures/field/README.md, "DCS 0xF8–0xFB").
+  if (group === 0xf) return dcs & 0x08 ? (((dcs >> 2) & 0x03) === 2 ? 'ucs2' : '8bit') : dcs & 0x04 ? '8bit' : 'gsm7';
   return 'gsm7'; // 0x8–0xB reserved, 0xC–0xD message waiting indication in GSM-7
 }

@@ -44,6 +44,11 @@ export class Exchange {
     return this.#state === 'body-written';
   }
 
+  /** True while the command waits for the `> ` prompt: the framer recognises it only then. */
+  get expectsPrompt(): boolean {
+    return this.#state === 'written' && this.command.body !== undefined;
+  }
+
   /** Whether the line is the modem echoing what we wrote (ATE1 default; docs/modem-behaviour.md §1). */
   isEcho(line: string): boolean {
     const text = line.trim();
@@ -53,10 +58,13 @@ export class Exchange {
     return false;
   }
 
-  /** Whether the line belongs to this command rather than to a URC. */
-  claims(line: string): boolean {
+  /**
+   * Whether the line belongs to this command rather than to a URC. An owed trailing line that does
+   * not look like one (`trailingLineFits`) ends the wait for it: the line is then routed as usual.
+   */
+  claims(line: string, afterBlankLine = false): boolean {
     if (this.#body !== undefined) {
-      if (owes(this.#body, line)) return true;
+      if (this.#owes(line, afterBlankLine)) return true;
       // The body ended: a later, shorter line must not be taken for it (a <length> that overcounts).
       this.#body = undefined;
     }
@@ -68,9 +76,9 @@ export class Exchange {
     return this.#body !== undefined;
   }
 
-  addLine(line: string): void {
+  addLine(line: string, afterBlankLine = false): void {
     // A body line is body even when it starts like a header (`+CMGR: …` typed into an SMS).
-    if (this.#body !== undefined && owes(this.#body, line)) {
+    if (this.#body !== undefined && this.#owes(line, afterBlankLine)) {
       if (takeBodyLine(this.#body, line)) this.#body = undefined;
     } else if (this.#isPrefixed(line)) {
       const trailing = this.command.trailingLines ?? 0;
@@ -78,6 +86,11 @@ export class Exchange {
       this.#body = rule === 0 ? undefined : { rule, lines: 0, chars: 0 };
     }
     this.#lines.push(line);
+  }
+
+  /** An owed body line that also looks like one (`trailingLineFits`: a PDU is hex). */
+  #owes(line: string, afterBlankLine: boolean): boolean {
+    return this.#body !== undefined && owes(this.#body, line, afterBlankLine) && (this.command.trailingLineFits?.(line) ?? true);
   }
 
   #isPrefixed(line: string): boolean {
@@ -123,6 +136,10 @@ export class Exchange {
 
   onTimeout(): ExchangeStep {
     const before = this.#state;
+    if (this.command.finalResultOptional === true && before === 'written' && this.#hasPrefixedLine()) {
+      this.#state = 'settled';
+      return { kind: 'settled', response: { lines: [...this.#lines], final: '' } };
+    }
     const waitingForPrompt = before === 'written' && this.command.body !== undefined;
     this.#state = 'settled';
     const what = waitingForPrompt ? 'the > prompt' : 'final result';
@@ -147,6 +164,11 @@ export class Exchange {
             cause: error.cause,
           });
     return waitingForPrompt ? { kind: 'failed', error: flagged, write: ESC } : { kind: 'failed', error: flagged };
+  }
+
+  #hasPrefixedLine(): boolean {
+    const prefix = this.command.prefix?.toUpperCase();
+    return prefix !== undefined && this.#lines.some((line) => line.trimStart().toUpperCase().startsWith(prefix));
   }
 
   /** Whether a failed command's body had gone out (commands without a body carry no flag). */

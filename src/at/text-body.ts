@@ -60,12 +60,18 @@ export interface BodyProgress {
 
 /**
  * Whether the body takes this line: by count; or by `<length>`, the first line always and then a
- * line that fits with its line end. Bytes are counted, so an extension character (ESC plus its
- * code under AT+CSCS="GSM") counts two where a modem may count one: the body then ends early, never late.
+ * line that follows one line end and fits with it. Bytes are counted, so an extension character
+ * (ESC plus its code under AT+CSCS="GSM") counts two where a modem may count one: the body then
+ * ends early, never late.
  */
-export function owes(body: BodyProgress, line: string): boolean {
+export function owes(body: BodyProgress, line: string, afterBlankLine = false): boolean {
   if (typeof body.rule === 'number') return body.lines < body.rule;
-  return body.lines === 0 || body.chars + 1 + unpadded(line) <= body.rule.chars;
+  if (body.lines === 0) return true;
+  // A line end inside a body is one `\n` (or `\r\n`); a blank line ends it: the final result and any
+  // URC follow the body that way (V.250 §5.7.1). Modems do overcount <length> (gammu's
+  // tests/at-sms-txt-detail/sample.dump: 93 for a body of 68 characters, then `\r\n\r\nOK`).
+  if (afterBlankLine) return false;
+  return body.chars + 1 + unpadded(line) <= body.rule.chars;
 }
 
 /** Takes a line the body owes; true when the body is then complete (no room left for another line). */

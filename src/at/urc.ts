@@ -4,13 +4,15 @@
  * prefix → handler with a count of trailing lines). Each spec turns a line, plus its trailing lines
  * (`+CMT:` and PDU-mode `+CDS:` carry a second line: 3GPP TS 27.005 §3.4.1), into a typed event.
  */
+import { parseRegistration } from './registration.js';
 import { textBodyRule, type TrailingRule } from './text-body.js';
 
 export type Urc =
   | { type: 'CMTI' | 'CDSI'; storage: string; index: number; line: string }
   | { type: 'CMT' | 'CDS'; header: string; data?: string; line: string }
   | { type: 'RING'; line: string }
-  | { type: 'CREG' | 'CEREG' | 'CGREG'; stat: number; lac?: string; ci?: string; line: string }
+  /** `stat` is NaN when the report's `<stat>` is empty or not a number. */
+  | { type: RegistrationType; stat: number; lac?: string; ci?: string; act?: number; line: string }
   | { type: 'CPIN'; state: string; line: string }
   | { type: 'CFUN'; fun: number; line: string }
   /** The modem (re)started or finished a boot stage: RDY, SMS DONE, SMS Ready, PB DONE, Call Ready… */
@@ -22,6 +24,7 @@ export type Urc =
   | { type: 'unknown'; line: string };
 
 export type UrcType = Urc['type'];
+export type RegistrationType = 'CREG' | 'CEREG' | 'CGREG' | 'C5GREG';
 export type BootStage = 'ready' | 'sms-ready' | 'phonebook-ready' | 'call-ready';
 
 export interface UrcSpec {
@@ -29,8 +32,15 @@ export interface UrcSpec {
   readonly pattern: RegExp;
   /** The lines after this one that belong to it: a count or a text-mode `<length>` (may depend on the line itself). */
   readonly trailingLines?: TrailingRule | ((line: string) => TrailingRule);
+  /**
+   * What a trailing line of this header must look like. One that does not fit is not its data: the
+   * URC is given up (reported as `unknown`) and the line routed as usual, so a command's `OK` is never
+   * swallowed by a PDU-mode `+CMT: ,24` whose PDU did not come (docs/modem-behaviour.md §2).
+   */
+  readonly trailingLineFits?: (header: string, line: string) => boolean;
   readonly parse: (match: RegExpExecArray, line: string, trailing: readonly string[]) => Urc;
 }
+
 
 const storageIndex = (type: 'CMTI' | 'CDSI') => (m: RegExpExecArray, line: string): Urc => ({
   type,
@@ -39,13 +49,19 @@ const storageIndex = (type: 'CMTI' | 'CDSI') => (m: RegExpExecArray, line: strin
   line,
 });
 
-const registration = (type: 'CREG' | 'CEREG' | 'CGREG') => (m: RegExpExecArray, line: string): Urc => {
-  const [stat, lac, ci] = (m[1] ?? '').split(',').map((s) => s.trim().replace(/"/g, ''));
-  const urc: Urc = { type, stat: Number(stat), line };
-  if (lac) urc.lac = lac;
-  if (ci) urc.ci = ci;
+const registration = (type: RegistrationType) => (m: RegExpExecArray, line: string): Urc => {
+  // Unsolicited: `<stat>[,…]`, with the quirks src/at/registration.ts reads (a repeated <n>, extra fields).
+  const report = parseRegistration(m[1] ?? '', 'unsolicited');
+  const urc: Urc = { type, stat: report.stat ?? Number.NaN, line };
+  if (report.lac !== undefined) urc.lac = report.lac;
+  if (report.ci !== undefined) urc.ci = report.ci;
+  if (report.act !== undefined) urc.act = report.act;
   return urc;
 };
+
+const PDU_CMT_HEADER = /^\+CMT:\s*("[^"]*")?\s*,\s*\d+\s*$/;
+// NUL padding around it is the channel's to drop (the framer keeps NULs).
+const HEX_LINE = /^[\s\x00]*[0-9A-Fa-f]+[\s\x00]*$/;
 
 export const STANDARD_URCS: readonly UrcSpec[] = [
   // Storage names are quoted per 27.005 §3.4.1, but accept them bare too.
@@ -54,9 +70,10 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
   {
     name: '+CMT',
     pattern: /^\+CMT:\s*(.*)$/,
-    // PDU mode: `+CMT: [<alpha>],<length>` then the PDU line. Text mode: the body, over as many lines
-    // as its `<length>` spans with AT+CSDH=1 (src/at/text-body.ts), else one line.
+    // PDU mode: `+CMT: [<alpha>],<length>` then the PDU line, which is hex. Text mode: the body, over
+    // as many lines as its `<length>` spans with AT+CSDH=1 (src/at/text-body.ts), else one line; any text.
     trailingLines: (line) => textBodyRule(line, '+CMT'),
+    trailingLineFits: (header, line) => !PDU_CMT_HEADER.test(header) || HEX_LINE.test(line),
     parse: (m, line, trailing) => ({ type: 'CMT', header: (m[1] ?? '').trim(), data: trailing.join('\n'), line }),
   },
   {
@@ -64,6 +81,7 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
     pattern: /^\+CDS:\s*(.*)$/,
     // PDU mode: `+CDS: <length>` (ZTE: `+CDS: ,<length>`) then the PDU line; text mode is one line.
     trailingLines: (line) => (/^\+CDS:\s*,?\s*\d+\s*$/.test(line.trim()) ? 1 : 0),
+    trailingLineFits: (_header, line) => HEX_LINE.test(line),
     parse: (m, line, trailing) => {
       const urc: Urc = { type: 'CDS', header: (m[1] ?? '').trim(), line };
       if (trailing[0] !== undefined) urc.data = trailing[0];
@@ -74,6 +92,7 @@ export const STANDARD_URCS: readonly UrcSpec[] = [
   { name: '+CREG', pattern: /^\+CREG:\s*(\d.*)$/, parse: registration('CREG') },
   { name: '+CEREG', pattern: /^\+CEREG:\s*(\d.*)$/, parse: registration('CEREG') },
   { name: '+CGREG', pattern: /^\+CGREG:\s*(\d.*)$/, parse: registration('CGREG') },
+  { name: '+C5GREG', pattern: /^\+C5GREG:\s*(\d.*)$/, parse: registration('C5GREG') },
   { name: '+CPIN', pattern: /^\+CPIN:\s*"?([^"]+)"?\s*$/, parse: (m, line) => ({ type: 'CPIN', state: (m[1] ?? '').trim(), line }) },
   { name: '+CFUN', pattern: /^\+CFUN:\s*(\d+)\s*$/, parse: (m, line) => ({ type: 'CFUN', fun: Number(m[1]), line }) },
   // Reports 27.007 defines that mean nothing to SMS: USSD (§7.15), indicator events (§8.10), time

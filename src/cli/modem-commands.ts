@@ -82,6 +82,8 @@ export function registerModemCommands(program: Command): void {
             ['indications', info.cnmi],
           ];
           for (const [name, value] of rows) console.log(`${name.padEnd(13)} ${value ?? '-'}`);
+          // What the identity answers left in doubt (src/modem/identity.ts), after what was decoded.
+          for (const warning of info.identityWarnings ?? []) console.log(`${'warning'.padEnd(13)} ${warning}`);
         }
       } catch (error) {
         fail(EXIT.FAILURE, (error as Error).message);

@@ -16,7 +16,7 @@ import {
   type Registration,
 } from './parsers.js';
 import { PROFILES, pickProfile, type ModemProfile, type PinAttempts, type ProfileName } from './profiles.js';
-import { decodeIccid } from './identity.js';
+import { decodeIccid, parseImsi } from './identity.js';
 import { retryWhileNotReady, sleep as realSleep } from './retry.js';
 
 export interface SmsSettings {
@@ -71,6 +71,8 @@ export interface ModemInfo {
   imei?: string;
   imsi?: string;
   iccid?: string;
+  /** What the IMSI and ICCID answers left in doubt or could not give (src/modem/identity.ts). */
+  identityWarnings?: string[];
   signalDbm?: number;
   registration?: Registration;
   operator?: string;
@@ -180,16 +182,30 @@ export async function initialise(channel: AtChannel, options: InitOptions): Prom
 
   const imei = value(await optional('AT+CGSN'), '+CGSN:');
   if (imei) info.imei = imei.replace(/"/g, '');
-  const imsi = value(await optional('AT+CIMI'), '+CIMI:');
-  if (imsi) info.imsi = imsi;
+  const warnings: string[] = [];
+  const imsiAnswer = value(await optional('AT+CIMI'), '+CIMI:');
+  if (imsiAnswer !== undefined) {
+    const imsi = parseImsi(imsiAnswer);
+    if (imsi.value !== undefined) info.imsi = imsi.value;
+    warnings.push(...imsi.warnings);
+  }
+  const iccidWarnings: string[] = [];
   for (const command of profile.iccid) {
     // Each vendor's answer has its own prefix (vendors/*.ts): take every line, decode by the prefix.
     const response = await optional(command.command, { anyPrefix: true });
     const iccid = response && decodeIccid(response, command);
-    if (iccid) {
-      info.iccid = iccid;
+    if (!iccid) continue;
+    if (iccid.value !== undefined) {
+      info.iccid = iccid.value;
+      iccidWarnings.splice(0, iccidWarnings.length, ...iccid.warnings);
       break;
     }
+    iccidWarnings.push(...iccid.warnings);
+  }
+  warnings.push(...iccidWarnings);
+  if (warnings.length > 0) {
+    info.identityWarnings = warnings;
+    log.warn({ warnings }, 'SIM identity decoded with doubts');
   }
   await refreshNetwork(channel, info);
   const result: InitResult = { info, profile, needsAck };
@@ -218,6 +234,9 @@ export async function refreshNetwork(channel: AtChannel, info: ModemInfo): Promi
   if (operator !== undefined) info.operator = operator;
 }
 
+/** `AT+CPIN?`: an old Wavecom firmware answers `+CPIN: READY` without OK (docs/modem-behaviour.md §1). */
+export const cpinQuery = (): AtCommand => at('AT+CPIN?', { finalResultOptional: true });
+
 /**
  * Unlocks the SIM, never guessing: the configured PIN is entered at most once, never when it was
  * refused before (pinGuard), and never when the SIM has a single attempt left, which is kept for a
@@ -230,7 +249,7 @@ async function unlockSim(
   options: InitOptions,
   log: Logger,
 ): Promise<SimLock> {
-  const state = async () => parseCpin(valuesOf(await send(at('AT+CPIN?')), '+CPIN:')[0] ?? '');
+  const state = async () => parseCpin(valuesOf(await send(cpinQuery()), '+CPIN:')[0] ?? '');
   const attempts = async () => {
     const answer = await optional(profile.pinAttempts.command, { anyPrefix: true });
     return answer ? profile.pinAttempts.parse(answer.lines) : {};

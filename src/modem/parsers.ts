@@ -2,6 +2,7 @@
  * Pure parsers of the answers the session needs (ModemManager: "parsers are pure and tested with
  * tables of real modem output"). Each takes the info values (the text after the prefix).
  */
+import { parseRegistration } from '../at/registration.js';
 
 /** +CSQ: <rssi>,<ber> → dBm (3GPP TS 27.007 §8.5: 0 → -113 dBm … 31 → -51 dBm, 99 unknown). */
 export function csqToDbm(value: string): number | undefined {
@@ -10,19 +11,44 @@ export function csqToDbm(value: string): number | undefined {
   return -113 + 2 * rssi;
 }
 
-export type Registration = 'not-registered' | 'home' | 'searching' | 'denied' | 'unknown' | 'roaming' | 'sms-only' | 'emergency';
+export type Registration =
+  | 'not-registered'
+  | 'home'
+  | 'searching'
+  | 'denied'
+  | 'unknown'
+  | 'roaming'
+  | 'sms-only'
+  | 'emergency'
+  | 'restricted-local-services';
 
-const REG_STATES: readonly Registration[] = ['not-registered', 'home', 'searching', 'denied', 'unknown', 'roaming', 'sms-only', 'sms-only', 'emergency'];
+/**
+ * <stat> of +CREG/+CGREG/+CEREG/+C5GREG (3GPP TS 27.007 §7.2, §10.1.22): 6/7 registered for SMS only
+ * (home/roaming), 8 emergency bearer only, 9/10 registered "for CSFB not preferred" (home/roaming:
+ * registered all the same, SMS works; only voice fallback differs), 11 attached for access to RLOS.
+ */
+const REG_STATES: readonly Registration[] = [
+  'not-registered',
+  'home',
+  'searching',
+  'denied',
+  'unknown',
+  'roaming',
+  'sms-only',
+  'sms-only',
+  'emergency',
+  'home',
+  'roaming',
+  'restricted-local-services',
+];
 
-/** <stat> of +CREG/+CGREG/+CEREG (3GPP TS 27.007 §7.2). */
-export function registrationName(stat: number): Registration {
-  return REG_STATES[stat] ?? 'unknown';
+export function registrationName(stat: number | undefined): Registration {
+  return (stat === undefined ? undefined : REG_STATES[stat]) ?? 'unknown';
 }
 
-/** The answer to AT+CREG? is `<n>,<stat>[,…]`: the second field is the state. */
+/** The answer to AT+CREG? (and its siblings) is `<n>,<stat>[,…]` (src/at/registration.ts reads the variants). */
 export function parseRegistrationQuery(value: string): Registration {
-  const fields = value.split(',');
-  return registrationName(Number(fields[1] ?? fields[0]));
+  return registrationName(parseRegistration(value, 'query').stat);
 }
 
 export const isRegistered = (r: Registration) => r === 'home' || r === 'roaming' || r === 'sms-only';
@@ -65,8 +91,11 @@ export function splitTestGroups(text: string): string[] {
   let depth = 0;
   let quoted = false;
   let current = '';
+  // A lost quote (gammu's tests/at-cpms-sr: `(ME", "SR"), …`) would hide every comma after it: with an
+  // odd number of quotes they are ignored, as no test answer has commas or parentheses inside quotes.
+  const quotesPaired = (text.match(/"/g)?.length ?? 0) % 2 === 0;
   for (const ch of text.trim()) {
-    if (ch === '"') quoted = !quoted;
+    if (ch === '"' && quotesPaired) quoted = !quoted;
     if (!quoted && ch === '(') depth++;
     if (!quoted && ch === ')') depth--;
     if (!quoted && depth === 0 && ch === ',') {
@@ -120,12 +149,28 @@ export function cnmiCandidates(
 
 export const cnmiCommand = (c: CnmiChoice) => `AT+CNMI=${c.mode},${c.mt},${c.bm},${c.ds},${c.bfr}`;
 
-/** `+CPMS: ("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")` and variants → storage lists. */
+/**
+ * `+CPMS: ("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")` and variants → the storages
+ * each of mem1, mem2, mem3 takes (27.005 §3.2.2), one list per memory, as ModemManager reads them
+ * (its test-modem-helpers.c): a bare name is that memory's only storage (Huawei MU609
+ * `"ME","MT","SM"`: mem1 ME, mem2 MT, mem3 SM), an empty group or field is none, and the whole
+ * answer wrapped once more in parentheses (`(("SM","BM","SR"),("SM"))`) is unwrapped first.
+ * A single group stands for every memory (callers take the last list for the memories missing).
+ */
 export function parseCpmsTest(value: string): string[][] {
-  const groups = splitTestGroups(value);
-  // Huawei MU609 lists one bare group without parentheses: "ME","MT","SM".
-  if (groups.every((g) => !g.startsWith('('))) return [groups.map(unquote).filter(Boolean)];
-  return groups.map((g) => (g.match(/[A-Z]{2}/g) ?? []).map((s) => s.toUpperCase()));
+  let groups = splitTestGroups(value);
+  const only = groups[0];
+  if (groups.length === 1 && only !== undefined && /^\(\s*\(/.test(only) && only.endsWith(')')) {
+    groups = splitTestGroups(only.slice(1, -1));
+  }
+  // Names, not two-letter matches: Alcatel lists "SM_P" and "ME_P"; gammu's tests/at-cpms-sr has a lost quote.
+  return groups.map((g) =>
+    g
+      .replace(/[()"\s]/g, '')
+      .split(',')
+      .filter((name) => /^[A-Za-z][A-Za-z0-9_]*$/.test(name))
+      .map((name) => name.toUpperCase()),
+  );
 }
 
 export interface StorageUse {

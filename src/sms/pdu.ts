@@ -99,11 +99,11 @@ export function relativeValidityMinutes(vp: number): number {
 }
 
 export interface DecodePduOptions {
-  /** The `<length>` from the `+CMGR`/`+CMGL`/`+CMT`/`+CDS` header: checked against the PDU. */
+  /** The `<length>` from the `+CMGR`/`+CMGL`/`+CMT`/`+CDS` header: kept in `raw.headerLength` when the PDU disagrees. */
   tpduLength?: number;
 }
 
-/** Decodes a PDU from the modem (SMSC field included). Throws PDU_INVALID when any length does not add up. */
+/** Decodes a PDU from the modem (SMSC field included). Throws PDU_INVALID when any length inside the PDU does not add up. */
 export function decodePdu(hex: string, options: DecodePduOptions = {}): SmsRecord {
   // NUL padding around the line (docs/modem-behaviour.md §3) is not part of the PDU.
   const pduHex = hex.replace(/^[\s\x00]+|[\s\x00]+$/g, '');
@@ -113,12 +113,16 @@ export function decodePdu(hex: string, options: DecodePduOptions = {}): SmsRecor
   };
   const pdu = hexToBytes(pduHex) ?? fail('not an even number of hex digits');
   const smsc = decodeSmscAddress(pdu) ?? fail('SMSC address runs past the end');
-  if (options.tpduLength !== undefined && pdu.length - smsc.next !== options.tpduLength) {
-    fail(`header says ${options.tpduLength} octets after the SMSC address, PDU has ${pdu.length - smsc.next}`);
-  }
+  // The header's <length> is not checked against the PDU: the PDU delimits itself (the SMSC length
+  // octet, each address length, TP-UDL, which must end the PDU exactly: PduReader.userData), so a
+  // truncated or padded PDU is refused anyway, and a <length> that disagrees only says the modem
+  // counted differently (some count the SMSC octets). It is kept in `raw` for diagnosis
+  // (docs/modem-behaviour.md §3, fixtures/field/README.md).
+  const tpduOctets = pdu.length - smsc.next;
+  const raw = options.tpduLength !== undefined && options.tpduLength !== tpduOctets ? { pdu: pduHex, headerLength: options.tpduLength } : { pdu: pduHex };
   const reader = new PduReader(pdu, smsc.next, fail);
   const firstOctet = reader.octet('first octet');
-  const base = { raw: { pdu: pduHex }, ...(smsc.address === undefined ? {} : { smsc: smsc.address }) };
+  const base = { raw, ...(smsc.address === undefined ? {} : { smsc: smsc.address }) };
 
   switch (firstOctet & 0x03) {
     case MTI_DELIVER: {
@@ -162,6 +166,7 @@ export function decodePdu(hex: string, options: DecodePduOptions = {}): SmsRecor
         st,
         ...tpStatusFlags(st),
         raw: base.raw,
+        ...(smsc.address === undefined ? {} : { smsc: smsc.address }),
       };
       return record;
     }

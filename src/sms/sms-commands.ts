@@ -12,6 +12,18 @@ import type { SmsRecord } from './types.js';
  */
 export type SmsMode = 'text' | 'pdu';
 
+/**
+ * PDU mode: one PDU line after each header, unless the modem put the PDU on the header line after
+ * its `<length>` (`+CMGR: 1,,147 0791…`, ModemManager's test-modem-helpers.c). The PDU line is hex:
+ * anything else in its place (the final `OK`, a URC) means no PDU came, and is routed as usual
+ * rather than waited for (docs/modem-behaviour.md §3).
+ */
+const PDU_TRAILING = {
+  trailingLines: (header: string) => (/^\+CMG[RL]:(?:.*,)?\s*\d+\s+[0-9A-Fa-f]+$/i.test(header.trim()) ? 0 : 1),
+  // NUL padding around the PDU is the parser's to drop (the framer keeps NULs).
+  trailingLineFits: (line: string) => /^[\s\x00]*[0-9A-Fa-f]+[\s\x00]*$/.test(line),
+};
+
 /** Selects the storage to read and delete from (mem1 only; 27.005 §3.2.2). */
 export const cpmsRead = (storage: string): AtCommand => at(`AT+CPMS="${storage}"`);
 
@@ -19,8 +31,9 @@ export const cpmsRead = (storage: string): AtCommand => at(`AT+CPMS="${storage}"
 export function cmgr(index: number, mode: SmsMode): AtCommand<SmsRecord | undefined> {
   return at(`AT+CMGR=${index}`, {
     // The line after the header is the PDU, or the text body over as many lines as its <length>
-    // spans, even if they read like a URC or a final result; a text-mode status report has no body.
-    trailingLines: mode === 'pdu' ? 1 : (line) => textBodyRule(line, '+CMGR'),
+    // spans, even if they read like a URC or a final result; a text-mode status report (its
+    // <stat> may be empty) has no body.
+    ...(mode === 'pdu' ? PDU_TRAILING : { trailingLines: (line: string) => textBodyRule(line, '+CMGR') }),
     parse: (response) => {
       // Body lines are kept as they came: a line of spaces, VT or FF is text (`Ø`, `ø` under "GSM").
       const [header, ...rest] = response.lines;
@@ -34,16 +47,19 @@ export function cmgr(index: number, mode: SmsMode): AtCommand<SmsRecord | undefi
 /** Lists every stored message, read or not (27.005 §3.4.2: "ALL" in text mode, 4 in PDU mode). */
 export function cmgl(mode: SmsMode): AtCommand<SmsRecord[]> {
   return at(mode === 'text' ? 'AT+CMGL="ALL"' : 'AT+CMGL=4', {
-    trailingLines: mode === 'pdu' ? 1 : (line) => textBodyRule(line, '+CMGL'),
+    ...(mode === 'pdu' ? PDU_TRAILING : { trailingLines: (line: string) => textBodyRule(line, '+CMGL') }),
     timeoutMs: 30_000,
     parse: (response) => {
       const lines = response.lines;
       if (mode === 'text') return parseCmglText(lines, { charset: 'GSM' });
       const records: SmsRecord[] = [];
       for (let i = 0; i < lines.length; i++) {
-        const header = parseCmglPduHeader(lines[i]!);
-        const pdu = header.pdu ?? lines[++i];
-        if (pdu === undefined) throw new BridgeError('PARSE_ERROR', `+CMGL header without its PDU: ${lines[i - 1]}`);
+        const headerLine = lines[i]!;
+        const header = parseCmglPduHeader(headerLine);
+        // A header followed by another header (or by nothing) lost its PDU: say so, naming the line.
+        const next = lines[i + 1];
+        const pdu = header.pdu ?? (next === undefined || /^\s*\+CMGL:/i.test(next) ? undefined : lines[++i]);
+        if (pdu === undefined) throw new BridgeError('PARSE_ERROR', `+CMGL header without its PDU: ${headerLine.trim()}`, { lines: [headerLine] });
         records.push({ ...decodePdu(pdu, { tpduLength: header.length }), index: header.index!, ...(header.stat ? { status: header.stat } : {}) });
       }
       return records;

@@ -24,8 +24,7 @@ export interface TextParseOptions {
 export function parseCmgrText(header: string, bodyLines: readonly string[], options: TextParseOptions = {}): SmsRecord {
   const ctx = new LineContext(header, '+CMGR');
   const [statField, ...rest] = ctx.fields;
-  const status = parseStat(statField ?? { value: '', quoted: false }) ?? ctx.fail(`unknown <stat> ${JSON.stringify(statField?.value)}`);
-  return parseRecord(ctx, 'cmgr', status, rest, bodyLines, options);
+  return parseRecord(ctx, 'cmgr', statOf(ctx, statField), rest, bodyLines, options);
 }
 
 /**
@@ -42,8 +41,7 @@ export function parseCmglText(lines: readonly string[], options: TextParseOption
     const ctx = new LineContext(header, '+CMGL');
     const [indexField, statField, ...rest] = ctx.fields;
     const index = intField(indexField) ?? ctx.fail(`<index> ${JSON.stringify(indexField?.value)} is not a number`);
-    const status = parseStat(statField ?? { value: '', quoted: false }) ?? ctx.fail(`unknown <stat> ${JSON.stringify(statField?.value)}`);
-    records.push({ ...parseRecord(ctx, 'cmgl', status, rest, body, options), index });
+    records.push({ ...parseRecord(ctx, 'cmgl', statOf(ctx, statField), rest, body, options), index });
   };
   for (const line of lines) {
     if (afterPrefix(line, '+CMGL') !== undefined) {
@@ -75,6 +73,15 @@ export function parseCdsText(line: string, options: TextParseOptions = {}): Stat
 }
 
 type Layout = 'cmgr' | 'cmgl' | 'cmt';
+
+/**
+ * `<stat>`, or undefined when the modem left it empty: a status report read with `+CMGR` comes as
+ * `+CMGR: ,6,20,"0870000000",…` on some firmwares (fixtures/field/README.md). Anything else unknown fails.
+ */
+function statOf(ctx: LineContext, field: AtField | undefined): SmsStatus | undefined {
+  if (field !== undefined && field.value.trim() === '' && !field.quoted) return undefined;
+  return parseStat(field ?? { value: '', quoted: false }) ?? ctx.fail(`unknown <stat> ${JSON.stringify(field?.value)}`);
+}
 
 /** The header line, its fields, and failures that name it. */
 class LineContext {

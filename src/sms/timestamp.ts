@@ -27,7 +27,8 @@ export function parseTextTimestamp(value: string): SmsTime | undefined {
 
 /**
  * Decodes the 7 semi-octet time-stamp octets of a PDU (3GPP TS 23.040 §9.2.3.11): digits swapped in
- * each octet; in the zone octet bit 3 is the sign. Undefined when a digit is not 0–9 or the date is impossible.
+ * each octet; in the zone octet bit 3 is the sign. Undefined when a date or time digit is not 0–9 or the date is
+ * impossible; a zone octet that is not BCD gives the time with `timezoneKnown: false`.
  */
 export function decodeScts(octets: Uint8Array): SmsTime | undefined {
   if (octets.length !== 7) return undefined;
@@ -42,8 +43,10 @@ export function decodeScts(octets: Uint8Array): SmsTime | undefined {
   const zoneOctet = octets[6] ?? 0;
   const tens = zoneOctet & 0x07;
   const units = zoneOctet >> 4;
-  if (units > 9) return undefined;
-  const quarterHours = (zoneOctet & 0x08 ? -1 : 1) * (tens * 10 + units);
+  // A zone that is not BCD says nothing about the time before it: keep the time, mark the zone
+  // unknown (as a missing zone in text mode) rather than refuse the message or report. Peers decode
+  // such stamps too (fixtures/field/README.md, "SCTS zone").
+  const quarterHours = units > 9 ? undefined : (zoneOctet & 0x08 ? -1 : 1) * (tens * 10 + units);
   const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = fields;
   return buildTime(expandYear(year, 2), month, day, hour, minute, second, quarterHours);
 }

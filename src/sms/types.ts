@@ -28,6 +28,8 @@ export interface SmsRaw {
   body?: string;
   /** PDU mode: the PDU hex, SMSC octets included. */
   pdu?: string;
+  /** PDU mode: the header's `<length>`, only when it disagreed with the PDU (which was decoded on its own). */
+  headerLength?: number;
 }
 
 interface SmsRecordBase {
@@ -105,6 +107,8 @@ export interface StatusReportRecord extends SmsRecordBase {
   timezoneKnown: boolean;
   /** TP-Status (3GPP TS 23.040 §9.2.3.15). */
   st: number;
+  /** SMSC address when the modem gave one (PDU mode). */
+  smsc?: string;
   /** 0x00–0x1F: the transaction completed, the message reached the recipient. */
   delivered: boolean;
   /** 0x40–0x7F (and reserved 0x80–0xFF): the SMSC stopped trying; the message will not arrive. */

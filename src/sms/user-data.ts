@@ -32,8 +32,12 @@ export interface UserDataParams {
 /** Decodes user-data octets. `fail` is called (and must throw) with a reason when they do not add up. */
 export function decodeUserData(ud: Uint8Array, params: UserDataParams, fail: (reason: string) => never): DecodedUserData {
   const encoding = dcsEncoding(params.dcs);
-  const headerOctets = params.udhi ? headerLength(ud, fail) : 0;
-  const udh = params.udhi ? parseConcat(ud.subarray(1, headerOctets)) : undefined;
+  // TP-UDHI with TP-UDL 0 and no octets: the header it announces is not there, and neither is
+  // anything else. Read as the empty message it is (gammu does; ModemManager refuses it): nothing
+  // is guessed, since there is nothing to read (fixtures/field/README.md, "UDHI with UDL 0").
+  const udhi = params.udhi && !(params.udl === 0 && ud.length === 0);
+  const headerOctets = udhi ? headerLength(ud, fail) : 0;
+  const udh = udhi ? parseConcat(ud.subarray(1, headerOctets)) : undefined;
   const withUdh = <T extends DecodedUserData>(decoded: T): T => (udh === undefined ? decoded : { ...decoded, udh });
 
   if (encoding === 'gsm7') {
@@ -57,10 +61,31 @@ export function decodeUserData(ud: Uint8Array, params: UserDataParams, fail: (re
   if (length < headerOctets) fail(`user data length ${length} is shorter than its ${headerOctets}-octet header`);
   const body = ud.subarray(headerOctets, length);
   if (encoding === 'ucs2') {
-    return withUdh({ text: decodeUcs2(body) ?? fail(`UCS2 user data has an odd number of octets (${body.length})`), encoding });
+    const text = decodeUcs2(body) ?? fail(`UCS2 user data has an odd number of octets (${body.length})`);
+    // Half a surrogate pair is a broken character: refused, as warthog618/modem does, except at the end
+    // of a concatenated part, where senders split pairs and the next part holds the other half
+    // (fixtures/field/README.md, "UCS2 surrogates").
+    const lone = loneSurrogateAt(text);
+    if (lone !== undefined && !(udh !== undefined && lone === text.length - 1 && isHighSurrogate(text.charCodeAt(lone)))) {
+      fail(`UCS2 text has half a surrogate pair at character ${lone + 1} of ${text.length}`);
+    }
+    return withUdh({ text, encoding });
   }
   const data = new Uint8Array(body);
   return withUdh({ text: bytesToHex(data), encoding, data });
+}
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+
+/** The index of the first UTF-16 unit that is half of a surrogate pair without its other half. */
+function loneSurrogateAt(text: string): number | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (isHighSurrogate(unit) && isLowSurrogate(text.charCodeAt(i + 1))) i++;
+    else if (isHighSurrogate(unit) || isLowSurrogate(unit)) return i;
+  }
+  return undefined;
 }
 
 /** Octets taken by the header, its length octet included. */

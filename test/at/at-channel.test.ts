@@ -229,13 +229,13 @@ describe('AtChannel', () => {
     expect((await rejection(plain)).bodyWritten).toBeUndefined(); // no body, no flag
   });
 
-  it('leaves a prompt nobody asked for with ESC', async () => {
+  it('takes `> ` for text when the command in flight asked for no prompt', async () => {
     const { transport, channel } = setup();
     const answer = channel.send(at('AT+CMGF=1'));
     transport.receive('\r\n> ');
-    expect(transport.written.map(String)).toEqual(['AT+CMGF=1\r', '\x1b']);
     transport.receive('\r\nOK\r\n');
-    await answer;
+    expect(transport.written.map(String)).toEqual(['AT+CMGF=1\r']);
+    expect(await answer).toEqual({ lines: ['> '], final: 'OK' });
   });
 
   it('fails queued and in-flight commands with PORT_CLOSED when the port disappears, and later sends too', async () => {
@@ -303,6 +303,21 @@ describe('AtChannel', () => {
     expect(traffic).toEqual(['» AT+CMGS="000"\\r', '« <4 bytes>', '» <redacted>', '« <18 bytes>']);
   });
 
+  it('gives up an owed trailing line that does not fit, so an OK where a PDU was due settles the command', async () => {
+    const { transport, channel } = setup();
+    const answer = channel.send(at('AT+CMGR=1', { trailingLines: 1, trailingLineFits: (line) => /^[0-9A-F]+$/i.test(line) }));
+    transport.receive('\r\n+CMGR: 1,,147 0791\r\n\r\nOK\r\n');
+    await expect(answer).resolves.toEqual({ lines: ['+CMGR: 1,,147 0791'], final: 'OK' });
+  });
+
+  it('takes a text body line `> ping 1` as the body, not as a prompt', async () => {
+    const { transport, channel } = setup();
+    const answer = channel.send(at('AT+CMGR=1', { trailingLines: 1 }));
+    transport.receive('\r\n+CMGR: "REC READ","000",,"24/10/24,20:12:17+00"\r\n> ping 1\r\n\r\nOK\r\n');
+    await expect(answer).resolves.toEqual({ lines: ['+CMGR: "REC READ","000",,"24/10/24,20:12:17+00"', '> ping 1'], final: 'OK' });
+    expect(transport.written.map(String)).toEqual(['AT+CMGR=1\r']);
+  });
+
   describe('timeouts', () => {
     beforeEach(() => vi.useFakeTimers());
     afterEach(() => vi.useRealTimers());
@@ -321,6 +336,23 @@ describe('AtChannel', () => {
       transport.receive('\r\nOK\r\n');
       await third;
       expect(channel.consecutiveTimeouts).toBe(0);
+    });
+
+    it('settles a command whose final result is optional with what came, once its prefixed line came (old Wavecom +CPIN: READY)', async () => {
+      const { transport, channel } = setup();
+      const answer = channel.send(at('AT+CPIN?', { timeoutMs: 1000, finalResultOptional: true }));
+      transport.receive('\r\n+CPIN: READY\r\n');
+      vi.advanceTimersByTime(1000);
+      await expect(answer).resolves.toEqual({ lines: ['+CPIN: READY'], final: '' });
+      expect(channel.consecutiveTimeouts).toBe(0);
+    });
+
+    it('still fails a command whose final result is optional when nothing with its prefix came', async () => {
+      const { channel } = setup();
+      const answer = channel.send(at('AT+CPIN?', { timeoutMs: 1000, finalResultOptional: true }));
+      vi.advanceTimersByTime(1000);
+      expect((await rejection(answer)).code).toBe('AT_TIMEOUT');
+      expect(channel.consecutiveTimeouts).toBe(1);
     });
 
     it('cancels with ESC when the prompt never comes', async () => {
@@ -360,5 +392,21 @@ describe('AtChannel traffic log', () => {
     await answer;
     const traffic = log.entries.filter((e) => e.level === 'trace').map((e) => e.msg);
     expect(traffic).toEqual(['» AT+CMGS="000"\\r', '« \\r\\n>\\x20', '» hi\\x1a', '« \\r\\n+CMGS: 1\\r\\n\\r\\nOK\\r\\n']);
+  });
+});
+
+describe('AtChannel: URC data lines', () => {
+  it('gives up a PDU-mode +CMT whose PDU line did not come, and the OK after it still settles the command', async () => {
+    const { transport, channel, urcs } = setup();
+    const answer = channel.send(at('AT+CSQ'));
+    transport.receive('\r\n+CSQ: 20,99\r\n\r\n+CMT: ,24\r\n\r\nOK\r\n');
+    await expect(answer).resolves.toEqual({ lines: ['+CSQ: 20,99'], final: 'OK' });
+    expect(urcs).toEqual([{ type: 'unknown', line: '+CMT: ,24' }]);
+  });
+
+  it('keeps a text-mode +CMT body that reads like a final result', () => {
+    const { transport, urcs } = setup();
+    transport.receive('\r\n+CMT: "000",,"24/10/24,20:12:17+00"\r\nOK\r\n');
+    expect(urcs).toMatchObject([{ type: 'CMT', data: 'OK' }]);
   });
 });

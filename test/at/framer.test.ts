@@ -57,6 +57,29 @@ describe('AtFramer', () => {
     expect(frame(input)).toEqual(expected);
   });
 
+  // The prompt is a prompt only while a command waits for one (docs/modem-behaviour.md §1).
+  it.each([
+    ['expected: `> ` alone is the prompt', true, '\r\n> ', [{ kind: 'prompt' }]],
+    ['not expected: `> ` waits for its line end like any text', false, '\r\n> ', []],
+    ['not expected: a body `> ping 1` is one line', false, '+CMGR: "REC READ","000",,"24/10/24,20:12:17+00"\r\n> ping 1\r\nOK\r\n', [line('+CMGR: "REC READ","000",,"24/10/24,20:12:17+00"'), line('> ping 1'), line('OK')]],
+    ['not expected: a lone `> ` line is text', false, '> \r\nOK\r\n', [line('> '), line('OK')]],
+    ['expected: the body `> ping 1` would be split, which is why it is asked', true, '> ping 1\r\n', [{ kind: 'prompt' }, line('ping 1')]],
+  ] as const)('%s', (_title, expected, input, frames) => {
+    const framer = new AtFramer({ promptExpected: () => expected });
+    expect(framer.push(Buffer.from(input, 'latin1'))).toEqual(frames);
+  });
+
+  it('asks about the prompt at the byte it completes, so frames handed out earlier in the chunk can change the answer', () => {
+    let waiting = false;
+    const framer = new AtFramer({ promptExpected: () => waiting });
+    const seen: Frame[] = [];
+    framer.pushEach(Buffer.from('\r\n> a\r\nGO\r\n> '), (frame) => {
+      seen.push(frame);
+      if (frame.kind === 'line' && frame.text === 'GO') waiting = true;
+    });
+    expect(seen).toEqual([line('> a'), line('GO'), { kind: 'prompt' }]);
+  });
+
   it('holds an unfinished line until its end arrives', () => {
     const framer = new AtFramer();
     expect(framer.push(Buffer.from('+CMTI: "SM"'))).toEqual([]);

@@ -69,6 +69,9 @@ describe('smsbridge CLI', () => {
     expect(stdout).toMatch(/signal\s+-\d+ dBm/);
     expect(stdout).toMatch(/SMS storage\s+ME \d+\/255/); // the modem memory, not the SIM: SIM flash wears out
     expect(stdout).toMatch(/SIM\s+READY, 3 PIN attempts left, 10 PUK/);
+    // The simulator's ICCID (the Telit guide's example) has no valid Luhn digit: shown, and warned about.
+    expect(stdout).toMatch(/ICCID\s+89883070000012345678/);
+    expect(stdout).toMatch(/warning\s+ICCID 89883070000012345678 fails its Luhn check digit/);
   });
 
   it('send refuses (exit 7) when no bridge runs on the store; --queue queues anyway and history lists it; an oversize one is refused with exit 1', async () => {

@@ -76,7 +76,7 @@ describe('modem answer parsers', () => {
 
   it.each([
     ['("ME","MT","SM","SR"),("ME","MT","SM","SR"),("ME","MT","SM","SR")', [['ME', 'MT', 'SM', 'SR'], ['ME', 'MT', 'SM', 'SR'], ['ME', 'MT', 'SM', 'SR']]],
-    ['"ME","MT","SM"', [['ME', 'MT', 'SM']]],
+    ['"ME","MT","SM"', [['ME'], ['MT'], ['SM']]], // one storage per memory (ModemManager, Huawei MU609)
     ['("ME","MT"),("ME","SM","MT"),("SM","MT")', [['ME', 'MT'], ['ME', 'SM', 'MT'], ['SM', 'MT']]],
   ])('reads the AT+CPMS=? answer %s', (value, lists) => expect(parseCpmsTest(value)).toEqual(lists));
 

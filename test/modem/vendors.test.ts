@@ -68,12 +68,12 @@ describe('vendor profiles: identity answers', () => {
     ['ublox', ['+CCID: 8944200011231044047F'], '8944200011231044047'],
     ['telit', ['#CCID: 89883070000012345678'], '89883070000012345678'],
   ])('%s: decodes %j with its first ICCID command', (vendor, lines, iccid) => {
-    expect(decodeIccid(answer(...lines), PROFILES[vendor].iccid[0]!)).toBe(iccid);
+    expect(decodeIccid(answer(...lines), PROFILES[vendor].iccid[0]!)?.value).toBe(iccid);
   });
 
   it('reads a bare answer where the vendor prints no prefix (SIM800 AT+CCID)', () => {
     const bare = PROFILES.simcom.iccid.find((c) => c.prefix === '')!;
-    expect(decodeIccid(answer('89860022090900206023'), bare)).toBe('89860022090900206023');
+    expect(decodeIccid(answer('89860022090900206023'), bare)?.value).toBe('89860022090900206023');
   });
 
   it.each([
@@ -82,7 +82,7 @@ describe('vendor profiles: identity answers', () => {
     ['a wrong industry prefix', '+QCCID: 12860025128306012474'],
     ['another command’s answer', '+CSQ: 20,99'],
   ])('refuses %s', (_what, line) => {
-    expect(decodeIccid(answer(line), PROFILES.quectel.iccid[0]!)).toBeUndefined();
+    expect(decodeIccid(answer(line), PROFILES.quectel.iccid[0]!)?.value).toBeUndefined();
   });
 });
 

@@ -135,9 +135,13 @@ describe('decodePdu: SMS-DELIVER', () => {
     expect(record.raw.pdu).toBe('079144770009000004038100F000004201420221710004F0B4FB0C');
   });
 
-  it('checks the TPDU length from the +CMGR header', () => {
-    expect(decodePdu('079144770009000004038100F000004201420221710004F0B4FB0C', { tpduLength: 19 }).kind).toBe('deliver');
-    expect(errorCode(() => decodePdu('079144770009000004038100F000004201420221710004F0B4FB0C', { tpduLength: 20 }))).toBe('PDU_INVALID');
+  it('decodes a PDU whose +CMGR <length> disagrees, keeping that length in raw; the PDU’s own lengths still decide', () => {
+    expect(decodePdu('079144770009000004038100F000004201420221710004F0B4FB0C', { tpduLength: 19 }).raw).toEqual({ pdu: '079144770009000004038100F000004201420221710004F0B4FB0C' });
+    const counted = decodePdu('079144770009000004038100F000004201420221710004F0B4FB0C', { tpduLength: 27 });
+    expect(counted).toMatchObject({ kind: 'deliver', text: 'ping', raw: { headerLength: 27 } });
+    // One octet short or one too many is still refused: TP-UDL must end the PDU exactly.
+    expect(errorCode(() => decodePdu('079144770009000004038100F000004201420221710004F0B4FB', { tpduLength: 19 }))).toBe('PDU_INVALID');
+    expect(errorCode(() => decodePdu('079144770009000004038100F000004201420221710004F0B4FB0C00', { tpduLength: 19 }))).toBe('PDU_INVALID');
   });
 
   it('decodes the classic "hellohello" vector (national number, +2 h zone)', () => {

@@ -15,8 +15,7 @@ import type { DeliverRecord, SmsRecord } from '../../src/sms/types.js';
 /**
  * Text-mode records with AT+CSDH=1 (3GPP TS 27.005 §3.3.3): the headers each vendor prints, and the
  * simulator's rendering of any GSM-7 text, `@` (0x00 under AT+CSCS="GSM") at either end included,
- * read back by our parser. The bridge reads in PDU mode where it can (docs/modem-behaviour.md §8);
- * this is the path of a modem that refuses it and of a +CMT pushed while a send has switched to text.
+ * read back through the AT channel and our parser: the path of `sms.mode: text` (docs/modem-behaviour.md §8).
  */
 const deliver = (record: SmsRecord): DeliverRecord => {
   if (record.kind !== 'deliver') throw new Error(`expected a deliver, got ${record.kind}`);
