@@ -12,9 +12,9 @@ export interface AtCommand<T = AtResponse> {
    * The prefix of the command's information lines, e.g. `+CMGR:`. Lines with this prefix always
    * belong to the command, even when the same prefix is also a URC (`+CREG:`, `+CPIN:`).
    * Undefined for commands whose answers carry no prefix (`ATI`, `AT+CGSN`): then every line that
-   * is not a known URC belongs to the command.
+   * is not a known URC belongs to the command. Several for a chained line (`AT+CMSS=4;+CMGR=5`).
    */
-  readonly prefix?: string;
+  readonly prefix?: string | readonly string[];
   /**
    * Info lines that follow a prefixed line and belong to it even if they look like a URC or a
    * final result (the SMS body after `+CMGR:`). A function can read the rule off the header: a

@@ -95,7 +95,9 @@ export class Exchange {
 
   #isPrefixed(line: string): boolean {
     const prefix = this.command.prefix;
-    return prefix !== undefined && line.trimStart().toUpperCase().startsWith(prefix.toUpperCase());
+    if (prefix === undefined) return false;
+    const start = line.trimStart().toUpperCase();
+    return typeof prefix === 'string' ? start.startsWith(prefix.toUpperCase()) : prefix.some((p) => start.startsWith(p.toUpperCase()));
   }
 
   onPrompt(): ExchangeStep {
@@ -167,8 +169,7 @@ export class Exchange {
   }
 
   #hasPrefixedLine(): boolean {
-    const prefix = this.command.prefix?.toUpperCase();
-    return prefix !== undefined && this.#lines.some((line) => line.trimStart().toUpperCase().startsWith(prefix));
+    return this.#lines.some((line) => this.#isPrefixed(line));
   }
 
   /** Whether a failed command's body had gone out (commands without a body carry no flag). */

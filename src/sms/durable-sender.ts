@@ -2,7 +2,7 @@ import { Observable, Subject, Subscription } from 'rxjs';
 import { backoff } from '../modem/retry.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { StorageListing, StoredCopy } from './inbox.js';
-import type { PreparedSms, StoredState } from './outbox.js';
+import type { PreparedSms, StoreAndSend, StoredState } from './outbox.js';
 import type { JournaledReply, ReplyJournal, ReplyStatus } from './reply-journal.js';
 import { judgeSendFailure, storageRefused, type SendOutcome } from './send-outcome.js';
 import type { StatusReportRecord } from './types.js';
@@ -19,6 +19,8 @@ export interface ReplyModem {
   prepare(text: string, to: string): PreparedSms;
   write(sms: PreparedSms): Promise<number>;
   sendStored(index: number): Promise<number>;
+  /** AT+CMGW, `journal(index)`, AT+CMSS in one turn of the SMS lock (optional: else write, then sendStored). */
+  storeAndSend?(sms: PreparedSms, journal: (index: number) => void): Promise<StoreAndSend>;
   sendDirect(sms: PreparedSms): Promise<number>;
   slotState(index: number): Promise<StoredState>;
   /** Frees a slot: in `storage` where a sweep found the copy elsewhere, else in the home storage. */
@@ -209,27 +211,40 @@ export class DurableSender<R extends JournaledReply> {
     // Journal before sending: if we die before the modem answers, the row says `sending`.
     journal.markSending(reply.id);
     if ((this.#options.via ?? 'storage') === 'storage') {
-      let index: number | undefined;
-      try {
-        index = await modem.write(sms);
-      } catch (error) {
-        // A full or missing storage must not hold the reply back: it goes without a copy this once.
-        if (!storageRefused(error)) return judgeSendFailure('write', error);
-        this.#log.warn({ id: reply.id, error: (error as Error).message }, 'could not store the reply: sending it without storing it first');
+      const result = await this.#storeAndSend(sms, (index) => journal.markStored(reply.id, index));
+      if (result.stored) {
+        if ('messageReference' in result) return { kind: 'sent', messageReference: result.messageReference, storedIndex: result.index };
+        return judgeSendFailure('send-stored', result.error);
       }
-      if (index !== undefined) {
-        journal.markStored(reply.id, index);
-        try {
-          return { kind: 'sent', messageReference: await modem.sendStored(index), storedIndex: index };
-        } catch (error) {
-          return judgeSendFailure('send-stored', error);
-        }
-      }
+      // A full or missing storage must not hold the reply back: it goes without a copy this once.
+      if (!storageRefused(result.error)) return judgeSendFailure('write', result.error);
+      this.#log.warn({ id: reply.id, error: (result.error as Error).message }, 'could not store the reply: sending it without storing it first');
     }
     try {
       return { kind: 'sent', messageReference: await modem.sendDirect(sms) };
     } catch (error) {
       return judgeSendFailure('send-direct', error);
+    }
+  }
+
+  /**
+   * AT+CMGW, journal the index, AT+CMSS: in one turn of the modem where it offers that (a read
+   * then rides on the send's line, src/sms/outbox.ts), else as two.
+   */
+  async #storeAndSend(sms: PreparedSms, journalIndex: (index: number) => void): Promise<StoreAndSend> {
+    const { modem } = this.#options;
+    if (modem.storeAndSend) return modem.storeAndSend(sms, journalIndex);
+    let index: number;
+    try {
+      index = await modem.write(sms);
+    } catch (error) {
+      return { stored: false, error };
+    }
+    journalIndex(index);
+    try {
+      return { stored: true, index, messageReference: await modem.sendStored(index) };
+    } catch (error) {
+      return { stored: true, index, error };
     }
   }
 

@@ -8,6 +8,7 @@ import { at, valuesOf } from '../at/command.js';
 import { parseCpmsUsage } from '../modem/parsers.js';
 import { Reassembler } from './reassembler.js';
 import type { DeleteBatcher } from './delete-batcher.js';
+import type { QueuedRead, ReadAhead, ReadOutcome } from './read-ahead.js';
 import type { SerialLock } from './serial-lock.js';
 import { cmgl, cmgr, cnma, type SmsMode } from './sms-commands.js';
 import type { StorageSelector } from './storage-selector.js';
@@ -50,6 +51,8 @@ export interface InboxOptions {
   mode: SmsMode;
   lock: SerialLock;
   storage: StorageSelector;
+  /** Where reads wait for the lock, so a reply's send can carry one on its line (shared with the outbox). */
+  readAhead?: ReadAhead;
   /** Frees slots, several per command line. */
   deletes: DeleteBatcher;
   log?: Logger;
@@ -102,6 +105,7 @@ export class Inbox {
     this.#parts = new Reassembler(options.concatTimeoutMs ?? 600_000);
     this.#now = options.clock ?? Date.now;
     this.#configured = new Promise((resolve) => (this.#markConfigured = resolve));
+    options.readAhead?.handle((read, outcome) => this.#onReadAhead(read, outcome));
   }
 
   /** Called with every URC; handles the ones about messages. */
@@ -269,28 +273,52 @@ export class Inbox {
   }
 
   #readStored(storage: string, index: number): Promise<void> {
-    return this.#options.lock.run(async () => {
-      if (this.#inHand.has(`${storage}:${index}`)) return;
-      // Read from the storage the URC names, whatever mem1 was (docs/modem-behaviour.md §2).
-      await this.#options.storage.select(storage);
-      let record: SmsRecord | undefined;
-      try {
-        // Deletes waiting for this storage ride on the read's line: one exchange for both.
-        record = await this.#options.deletes.piggyback(storage, cmgr(index, this.#options.mode), (command) => this.#options.modem.send(command));
-      } catch (error) {
-        // A message we cannot parse stays on the SIM and is reported, never deleted unread.
-        if (isBridgeError(error, 'PARSE_ERROR') || isBridgeError(error, 'PDU_INVALID')) {
-          this.#log.error({ storage, index, error: error.message, lines: error.lines }, 'cannot parse a stored message; leaving it on the modem');
-          return;
+    // Queued before the lock, so that a reply sent meanwhile can read it on its line (read-ahead.ts).
+    const queued = this.#options.readAhead?.queue(storage, index);
+    return this.#options.lock
+      .run(async () => {
+        if (queued?.consumed || this.#inHand.has(`${storage}:${index}`)) return;
+        // Read from the storage the URC names, whatever mem1 was (docs/modem-behaviour.md §2).
+        await this.#options.storage.select(storage);
+        let record: SmsRecord | undefined;
+        try {
+          // Deletes waiting for this storage ride on the read's line: one exchange for both.
+          record = await this.#options.deletes.piggyback(storage, cmgr(index, this.#options.mode), (command) => this.#options.modem.send(command));
+        } catch (error) {
+          if (this.#unparsable(error, storage, index)) return;
+          throw error;
         }
-        throw error;
-      }
-      if (!record) {
-        this.#log.debug({ storage, index }, 'the announced slot is empty (Quectel +CDSI "SM" quirk?)');
-        return;
-      }
-      this.#dispatch(record, storage, index);
-    });
+        this.#handleRead(record, storage, index);
+      })
+      .finally(() => {
+        if (queued) this.#options.readAhead?.done(queued);
+      });
+  }
+
+  /**
+   * A read that rode on a send's line (read-ahead.ts), in that send's turn of the lock, so the slot
+   * still holds what was read. False leaves the slot to the read's own job (the read failed).
+   */
+  #onReadAhead(read: QueuedRead, outcome: ReadOutcome): boolean {
+    if (this.#inHand.has(`${read.storage}:${read.index}`)) return true;
+    if ('error' in outcome) return this.#unparsable(outcome.error, read.storage, read.index);
+    this.#handleRead(outcome.record, read.storage, read.index);
+    return true;
+  }
+
+  /** A message we cannot parse stays on the SIM and is reported, never deleted unread. */
+  #unparsable(error: unknown, storage: string, index: number): boolean {
+    if (!isBridgeError(error, 'PARSE_ERROR') && !isBridgeError(error, 'PDU_INVALID')) return false;
+    this.#log.error({ storage, index, error: error.message, lines: error.lines }, 'cannot parse a stored message; leaving it on the modem');
+    return true;
+  }
+
+  #handleRead(record: SmsRecord | undefined, storage: string, index: number): void {
+    if (!record) {
+      this.#log.debug({ storage, index }, 'the announced slot is empty (Quectel +CDSI "SM" quirk?)');
+      return;
+    }
+    this.#dispatch(record, storage, index);
   }
 
   /** Routes a stored record by what it is, not by which URC announced it. */

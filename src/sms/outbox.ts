@@ -4,7 +4,8 @@ import { encodeSubmit } from './pdu.js';
 import type { SerialLock } from './serial-lock.js';
 import type { AtCommand } from '../at/command.js';
 import type { DeleteBatcher } from './delete-batcher.js';
-import { cmgd, cmgf, cmgr, cmgsPdu, cmgsText, cmgwPdu, cmgwText, cmss, type SmsMode } from './sms-commands.js';
+import type { ReadAhead } from './read-ahead.js';
+import { cmgd, cmgf, cmgr, cmgsPdu, cmgsText, cmgwPdu, cmgwText, cmss, cmssReference, cmssThenRead, type SmsMode } from './sms-commands.js';
 import type { StorageSelector } from './storage-selector.js';
 import type { SmsModem } from './sms-modem.js';
 
@@ -16,6 +17,12 @@ export interface PreparedSms {
   asText: boolean;
   pdu?: { tpduLength: number; pdu: string };
 }
+
+/** What storing then sending gave: not stored (and not sent), or stored at `index` and sent or not. */
+export type StoreAndSend =
+  | { stored: false; error: unknown }
+  | { stored: true; index: number; messageReference: number }
+  | { stored: true; index: number; error: unknown };
 
 /** What a reply's storage slot says (27.005 §3.1 `<stat>`). */
 export type StoredState = 'sent' | 'unsent' | 'missing';
@@ -32,6 +39,8 @@ export interface OutboxOptions {
   /** Frees slots, several per command line (shared with the inbox); deletes ride on AT+CMGW's line. */
   deletes: DeleteBatcher;
   storage: StorageSelector;
+  /** Reads queued behind the lock: AT+CMSS carries one on its line (shared with the inbox). */
+  readAhead?: ReadAhead;
   statusReports?: boolean;
   sendTimeoutMs?: number;
   /** Called when switching back to text mode after a PDU send fails. */
@@ -76,21 +85,74 @@ export class Outbox {
    * ride on the same line (`AT+CMGD=3;+CMGW=…`).
    */
   write(sms: PreparedSms): Promise<number> {
-    const command = sms.asText ? cmgwText(sms.to, sms.text) : cmgwPdu(sms.pdu!.tpduLength, sms.pdu!.pdu);
-    return this.#options.lock.run(() =>
-      this.#inMode(sms, async () => {
-        const { storage, deletes, modem } = this.#options;
-        const send = (c: AtCommand<number>) => modem.send(c);
-        if (storage.home === undefined) return send(command);
-        await storage.selectHome();
-        return deletes.piggyback(storage.home, command, send);
-      }),
-    );
+    return this.#options.lock.run(() => this.#write(sms));
   }
 
-  /** Sends a stored message (27.005 §3.5.2): its message reference. The modem marks it STO SENT. */
+  /**
+   * Sends a stored message (27.005 §3.5.2): its message reference. The modem marks it STO SENT.
+   * A read the inbox queued for the storage mem1 points at rides on the same line.
+   */
   sendStored(index: number): Promise<number> {
-    return this.#options.lock.run(() => this.#options.modem.send(cmss(index, this.#options.sendTimeoutMs)));
+    return this.#options.lock.run(() => this.#sendStored(index));
+  }
+
+  /**
+   * Stores the message, hands its index to `journal` (synchronous: the index is on disk before
+   * the send), then sends it from storage, all in one turn of the SMS lock. So the +CMTI that came
+   * while AT+CMGW ran waits behind the send, and its read rides on the AT+CMSS line
+   * (`AT+CMSS=4;+CMGR=5`): under load a command costs three exchanges, not four. A journal that
+   * throws stops it before the send.
+   */
+  storeAndSend(sms: PreparedSms, journal: (index: number) => void): Promise<StoreAndSend> {
+    return this.#options.lock.run(async (): Promise<StoreAndSend> => {
+      let index: number;
+      try {
+        index = await this.#write(sms);
+      } catch (error) {
+        return { stored: false, error };
+      }
+      journal(index);
+      try {
+        return { stored: true, index, messageReference: await this.#sendStored(index) };
+      } catch (error) {
+        return { stored: true, index, error };
+      }
+    });
+  }
+
+  #write(sms: PreparedSms): Promise<number> {
+    const command = sms.asText ? cmgwText(sms.to, sms.text) : cmgwPdu(sms.pdu!.tpduLength, sms.pdu!.pdu);
+    return this.#inMode(sms, async () => {
+      const { storage, deletes, modem } = this.#options;
+      const send = (c: AtCommand<number>) => modem.send(c);
+      if (storage.home === undefined) return send(command);
+      await storage.selectHome();
+      return deletes.piggyback(storage.home, command, send);
+    });
+  }
+
+  /** AT+CMSS, with a queued read on its line where one waits. Under the lock. */
+  async #sendStored(index: number): Promise<number> {
+    const { modem, readAhead, storage, mode, sendTimeoutMs } = this.#options;
+    const queued = storage.selected === undefined ? undefined : readAhead?.take(storage.selected);
+    if (!queued || !readAhead) return modem.send(cmss(index, sendTimeoutMs));
+    try {
+      const { messageReference, read } = await modem.send(cmssThenRead(index, cmgr(queued.index, mode), sendTimeoutMs));
+      readAhead.deliver(queued, read);
+      return messageReference;
+    } catch (error) {
+      // The modem stops at the first error (V.250 §5.4.2). A `+CMSS:` before the error says the
+      // send went out and the read failed: the reply is sent, whatever the read's fate.
+      const refused = isBridgeError(error, 'CMS_ERROR') || isBridgeError(error, 'CME_ERROR') || isBridgeError(error, 'AT_ERROR');
+      const reference = refused ? cmssReference(error.lines ?? []) : undefined;
+      if (reference === undefined) {
+        readAhead.release(queued);
+        throw error;
+      }
+      // An empty slot answers +CMS ERROR: 321 on some modems (invalid index).
+      readAhead.deliver(queued, isBridgeError(error, 'CMS_ERROR') && error.number === 321 ? { record: undefined } : { error });
+      return reference;
+    }
   }
 
   /** Sends without storing (27.005 §3.5.1 / §4.3): its message reference. */

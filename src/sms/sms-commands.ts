@@ -138,6 +138,48 @@ export function cmss(index: number, timeoutMs = 120_000): AtCommand<number> {
   return at(`AT+CMSS=${index}`, { timeoutMs, parse: (r) => storedIndex(r, '+CMSS:') });
 }
 
+/** What a send from storage with a read on its line gave: the send's reference, and the read's outcome. */
+export interface SentThenRead<R> {
+  messageReference: number;
+  read: { record: R } | { error: unknown };
+}
+
+/**
+ * A send from storage with a queued read on the same line (`AT+CMSS=4;+CMGR=5`, ITU-T V.250 §5.4.1):
+ * one exchange for two. The modem runs them in order and stops at the first error (§5.4.2), so a
+ * refused send never runs the read. The read's answer is parsed apart, so a message we cannot parse
+ * does not hide that the reply went out (the caller also reads `+CMSS:` off an error: src/sms/outbox.ts).
+ */
+export function cmssThenRead<R>(index: number, read: AtCommand<R>, timeoutMs = 120_000): AtCommand<SentThenRead<R>> {
+  const readPrefix = typeof read.prefix === 'string' ? read.prefix : '+CMGR:';
+  const readTrailing = read.trailingLines ?? 0;
+  return at(`AT+CMSS=${index};${read.text.replace(/^AT/i, '')}`, {
+    prefix: ['+CMSS:', readPrefix],
+    timeoutMs,
+    trailingLines: (line) => (line.trimStart().toUpperCase().startsWith(readPrefix) ? (typeof readTrailing === 'function' ? readTrailing(line) : readTrailing) : 0),
+    parse: (response) => {
+      const messageReference = storedIndex(response, '+CMSS:');
+      // The read's lines start at its header; none (a bare OK) is an empty slot.
+      const start = response.lines.findIndex((l) => l.trimStart().toUpperCase().startsWith(readPrefix));
+      const readLines = start < 0 ? [] : response.lines.slice(start);
+      try {
+        return { messageReference, read: { record: read.parse ? read.parse({ lines: readLines, final: response.final }) : (readLines as R) } };
+      } catch (error) {
+        return { messageReference, read: { error } };
+      }
+    },
+  });
+}
+
+/** The `<mr>` of a `+CMSS:` line among an answer's lines (an error's too), or undefined. */
+export function cmssReference(lines: readonly string[]): number | undefined {
+  try {
+    return storedIndex({ lines, final: '' }, '+CMSS:');
+  } catch {
+    return undefined;
+  }
+}
+
 function storedIndex(response: { lines: readonly string[]; final: string }, prefix: string): number {
   const value = valuesOf(response, prefix)[0];
   const n = Number(value?.split(',')[0]);

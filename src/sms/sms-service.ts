@@ -3,13 +3,14 @@ import type { Logger } from '../log.js';
 import { DeleteBatcher } from './delete-batcher.js';
 import type { ReplyModem } from './durable-sender.js';
 import { Inbox, type IncomingSms, type StorageListing, type StoredCopy } from './inbox.js';
-import { Outbox, type OutboxOptions, type PrepareOptions, type PreparedSms, type StoredState } from './outbox.js';
+import { Outbox, type OutboxOptions, type PrepareOptions, type PreparedSms, type StoreAndSend, type StoredState } from './outbox.js';
 import { StorageSelector } from './storage-selector.js';
 import { SerialLock } from './serial-lock.js';
 import type { SmsMode } from './sms-commands.js';
 import type { SmsModem } from './sms-modem.js';
 import { retryWhileNotReady } from '../modem/retry.js';
 import type { StatusReportRecord } from './types.js';
+import { ReadAhead } from './read-ahead.js';
 
 export interface SmsServiceOptions {
   modem: SmsModem;
@@ -71,6 +72,8 @@ export class SmsService implements ReplyModem {
     const storage = new StorageSelector(patient);
     // Deletes go to the modem as it is: a SIM-busy retry of a line whose first deletes ran could take a new message.
     const deletes = new DeleteBatcher({ modem: options.modem, lock, storage, ...(options.log ? { log: options.log } : {}) });
+    // A reply's AT+CMSS carries the next queued read on its line: one exchange for two under load.
+    const readAhead = new ReadAhead();
     this.#modem = options.modem;
     this.#outbox = new Outbox({
       ...options.outbox,
@@ -79,6 +82,7 @@ export class SmsService implements ReplyModem {
       lock,
       storage,
       deletes,
+      readAhead,
       ...(options.statusReports === undefined ? {} : { statusReports: options.statusReports }),
       onModeRestoreFailed: (error) => options.log?.warn({ error: (error as Error).message }, 'could not switch back to text mode'),
     });
@@ -89,6 +93,7 @@ export class SmsService implements ReplyModem {
       lock,
       storage,
       deletes,
+      readAhead,
       ...(options.log ? { log: options.log } : {}),
       ...(options.concatTimeoutMs ? { concatTimeoutMs: options.concatTimeoutMs } : {}),
       ...(options.storageCheckMs === undefined ? {} : { storageCheckMs: options.storageCheckMs }),
@@ -130,6 +135,10 @@ export class SmsService implements ReplyModem {
 
   sendDirect(sms: PreparedSms): Promise<number> {
     return this.#outbox.sendDirect(sms);
+  }
+
+  storeAndSend(sms: PreparedSms, journal: (index: number) => void): Promise<StoreAndSend> {
+    return this.#outbox.storeAndSend(sms, journal);
   }
 
   slotState(index: number): Promise<StoredState> {

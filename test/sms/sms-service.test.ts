@@ -313,6 +313,57 @@ describe('SmsService sending through storage (with the durable sender)', () => {
     expect(r.written.slice(0, at).filter((w) => w.startsWith('AT+CPMS=')).at(-1)).toBe('AT+CPMS="SM"\r');
   });
 
+  it('a read announced while AT+CMGW runs rides on the AT+CMSS line: one exchange for both (V.250 §5.4.1)', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
+      'AT+CMGW="000"\r': '\r\n> ',
+      'pong\x1a': '\r\n+CMTI: "SM",5\r\n\r\n+CMGW: 4\r\n\r\nOK\r\n',
+      'AT+CMSS=4;+CMGR=5\r': '\r\n+CMSS: 22\r\n\r\n+CMGR: "REC UNREAD","000",,"24/10/24,20:12:17+00",129,4,0,0,"+447700900000",145,11\r\nping 5\nping 6\r\n\r\nOK\r\n',
+    });
+    const sms = service(r, 'text');
+    r.modem.ready({ storage: 'SM', needsAck: false });
+    await until(() => r.written.includes('AT+CMGL="ALL"\r'));
+    const incoming = next(sms);
+    const { outcome, row } = await sendDurably(sms, 'pong');
+    expect(outcome).toEqual({ kind: 'sent', messageReference: 22, storedIndex: 4 });
+    expect(row).toMatchObject({ status: 'sent', storedIndex: 4 });
+    expect(await incoming).toMatchObject({ index: 5, storage: 'SM', text: 'ping 5\nping 6' });
+    expect(r.written.filter((w) => /CMSS|CMGR/.test(w))).toEqual(['AT+CMSS=4;+CMGR=5\r']);
+  });
+
+  it('a send that went out keeps its reference when the read on its line fails; the read is done alone', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
+      'AT+CMGW="000"\r': '\r\n> ',
+      'pong\x1a': '\r\n+CMTI: "SM",5\r\n\r\n+CMGW: 4\r\n\r\nOK\r\n',
+      'AT+CMSS=4;+CMGR=5\r': '\r\n+CMSS: 22\r\n\r\n+CMS ERROR: 500\r\n',
+      'AT+CMGR=5\r': '\r\n+CMGR: "REC UNREAD","000",,"24/10/24,20:12:17+00"\r\nping 5\r\n\r\nOK\r\n',
+    });
+    const sms = service(r, 'text');
+    r.modem.ready({ storage: 'SM', needsAck: false });
+    await until(() => r.written.includes('AT+CMGL="ALL"\r'));
+    const incoming = next(sms);
+    const { outcome } = await sendDurably(sms, 'pong');
+    expect(outcome).toEqual({ kind: 'sent', messageReference: 22, storedIndex: 4 });
+    expect(await incoming).toMatchObject({ index: 5, text: 'ping 5' });
+    expect(r.written.filter((w) => /CMSS|CMGR/.test(w))).toEqual(['AT+CMSS=4;+CMGR=5\r', 'AT+CMGR=5\r']);
+  });
+
+  it('a refused send never ran the read on its line (V.250 §5.4.2): the read is done alone, the reply is not sent', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
+      'AT+CMGW="000"\r': '\r\n> ',
+      'pong\x1a': '\r\n+CMTI: "SM",5\r\n\r\n+CMGW: 4\r\n\r\nOK\r\n',
+      'AT+CMSS=4;+CMGR=5\r': '\r\n+CMS ERROR: 38\r\n',
+      'AT+CMGR=5\r': '\r\n+CMGR: "REC UNREAD","000",,"24/10/24,20:12:17+00"\r\nping 5\r\n\r\nOK\r\n',
+    });
+    const sms = service(r, 'text');
+    r.modem.ready({ storage: 'SM', needsAck: false });
+    await until(() => r.written.includes('AT+CMGL="ALL"\r'));
+    const incoming = next(sms);
+    const { outcome } = await sendDurably(sms, 'pong');
+    expect(outcome.kind).not.toBe('sent');
+    expect(await incoming).toMatchObject({ index: 5, text: 'ping 5' });
+    expect(r.written.filter((w) => /CMSS|CMGR/.test(w))).toEqual(['AT+CMSS=4;+CMGR=5\r', 'AT+CMGR=5\r']);
+  });
+
   it('reads a stored reply slot as sent, unsent or missing', async () => {
     const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
       'AT+CMGR=1\r': '\r\n+CMGR: "STO SENT","000",,\r\npong\r\n\r\nOK\r\n',
