@@ -30,6 +30,8 @@ export function textBodyRule(line: string, prefix: '+CMT' | '+CMGR' | '+CMGL'): 
   if (fields.length !== layout.fields) return 1;
   const length = intField(fields[layout.length]);
   if (length === undefined) return 1;
+  // An empty message prints no body line: what follows is the final result (or the next header).
+  if (length === 0) return 0;
   if (layout.fo === undefined) return { chars: length };
   const submit = prefix === '+CMGR' && /^(STO|2$|3$)/.test(fields[0]?.value ?? '');
   const fo = intField(fields[layout.fo - (submit ? 1 : 0)]);
