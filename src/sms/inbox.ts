@@ -146,8 +146,10 @@ export class Inbox {
     return this.#options.lock.run(async () => {
       if (storage !== undefined) await this.#options.storage.select(storage);
       const at = new Date();
+      const epoch = this.#options.storage.epoch;
       const listed = await this.#options.modem.send(cmgl(this.#options.mode));
       const records = this.#options.mode === 'text' ? await this.#readListedAgain(listed, storage ?? '?') : listed;
+      if (this.#reconfigured(epoch, storage ?? '?', -1)) return 0;
       let count = 0;
       for (const record of records) if (this.#dispatch(record, storage ?? '?', record.index ?? -1)) count++;
       if (storage !== undefined && storage === this.#options.storage.home) {
@@ -278,6 +280,7 @@ export class Inbox {
     return this.#options.lock
       .run(async () => {
         if (queued?.consumed || this.#inHand.has(`${storage}:${index}`)) return;
+        const epoch = this.#options.storage.epoch;
         // Read from the storage the URC names, whatever mem1 was (docs/modem-behaviour.md §2).
         await this.#options.storage.select(storage);
         let record: SmsRecord | undefined;
@@ -288,6 +291,7 @@ export class Inbox {
           if (this.#unparsable(error, storage, index)) return;
           throw error;
         }
+        if (this.#reconfigured(epoch, storage, index)) return;
         this.#handleRead(record, storage, index);
       })
       .finally(() => {
@@ -303,6 +307,17 @@ export class Inbox {
     if (this.#inHand.has(`${read.storage}:${read.index}`)) return true;
     if ('error' in outcome) return this.#unparsable(outcome.error, read.storage, read.index);
     this.#handleRead(outcome.record, read.storage, read.index);
+    return true;
+  }
+
+  /**
+   * Whether the modem was configured again while a job read: init points mem1 at the home storage,
+   * so what was read may come from another storage than the one selected, and acting on it (a copy's
+   * free, an ack's delete) would hit the wrong slot. The sweep after init reads it again.
+   */
+  #reconfigured(epoch: number, storage: string, index: number): boolean {
+    if (this.#options.storage.epoch === epoch) return false;
+    this.#log.info({ storage, index }, 'the modem was configured again during a read: leaving the slot to the sweep');
     return true;
   }
 

@@ -10,11 +10,18 @@ export class StorageSelector {
   selected?: string;
   /** The storage init chose for all three memories (where messages arrive and replies are stored). */
   home?: string;
+  /**
+   * Counts (re)configurations. Init points mem1 back at the home storage, and an SMS job that
+   * selected another storage before it would read or delete in the wrong one: a job compares the
+   * epoch after its command with the one before its select, and drops what it read if they differ.
+   */
+  epoch = 0;
 
   constructor(private readonly modem: SmsModem) {}
 
   /** After (re)init the modem's mem1 is the home storage again. */
   reset(home: string | undefined): void {
+    this.epoch++;
     this.selected = home;
     if (home !== undefined) this.home = home;
   }

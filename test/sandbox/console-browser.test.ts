@@ -39,6 +39,39 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
+// In-page scripts (the page's JavaScript, not this file's TypeScript, which has no DOM types).
+/** Fields without a label: a `label for`, an enclosing label, `aria-label` or `aria-labelledby`. */
+const UNLABELLED_FIELDS = `[...document.querySelectorAll('input, select, textarea')]
+  .filter((el) => el.type !== 'hidden')
+  .filter((el) => !(el.id && document.querySelector('label[for="' + el.id + '"]')) && !el.closest('label') && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map((el) => el.outerHTML.slice(0, 80))`;
+/** Every shown element with text of its own whose contrast against the first opaque background behind it is under 4.5:1 (WCAG relative luminance). */
+const LOW_CONTRAST_TEXT = `(() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || c[3] === 1) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const text = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim() !== '');
+    const style = getComputedStyle(el);
+    if (!text || style.visibility === 'hidden' || style.display === 'none' || el.offsetParent === null) continue;
+    const a = lum(rgb(style.color));
+    const b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) out.push(el.tagName.toLowerCase() + '.' + el.className + ' "' + el.textContent.trim().slice(0, 30) + '": ' + ratio.toFixed(2));
+  }
+  return out;
+})()`;
+
 const row = (direction: string, payload: string) => page.locator(`#commands tr[data-direction="${direction}"]`, { has: page.locator('.payload code', { hasText: new RegExp(`^${payload}$`) }) });
 
 describe('the sandbox console in Chromium', () => {
@@ -90,12 +123,7 @@ describe('the sandbox console in Chromium', () => {
   });
 
   it('is accessible: every field has a label, the send form works from the keyboard, and text keeps 4.5:1 contrast (WCAG 2.2, 1.4.3)', async () => {
-    const unlabelled = await page.evaluate(() =>
-      [...document.querySelectorAll('input, select, textarea')]
-        .filter((el) => (el as HTMLInputElement).type !== 'hidden')
-        .filter((el) => !(el.id && document.querySelector(`label[for="${el.id}"]`)) && !el.closest('label') && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-        .map((el) => el.outerHTML.slice(0, 80)),
-    );
+    const unlabelled = await page.evaluate<string[]>(UNLABELLED_FIELDS);
     expect(unlabelled).toEqual([]);
     // Keyboard only: focus the payload field, type, and Tab on to the Send button.
     await page.getByLabel('Payload').focus();
@@ -103,36 +131,12 @@ describe('the sandbox console in Chromium', () => {
     let reached = false;
     for (let i = 0; i < 6 && !reached; i++) {
       await page.keyboard.press('Tab');
-      reached = await page.evaluate(() => document.activeElement?.textContent?.trim() === 'Send');
+      reached = await page.evaluate<boolean>(`document.activeElement?.textContent?.trim() === 'Send'`);
     }
     expect(reached).toBe(true);
     await page.getByLabel('Payload').fill('');
     // Contrast of every element that shows text, against the first opaque background behind it.
-    const low = await page.evaluate(() => {
-      const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-      const lum = ([r, g, b]: number[]) => {
-        const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-        return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
-      };
-      const background = (el: Element | null): number[] => {
-        for (; el; el = el.parentElement) {
-          const c = rgb(getComputedStyle(el).backgroundColor);
-          if (c.length === 3 || c[3] === 1) return c.slice(0, 3);
-        }
-        return [255, 255, 255];
-      };
-      const out: string[] = [];
-      for (const el of document.querySelectorAll('body *')) {
-        const text = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
-        const style = getComputedStyle(el);
-        if (!text || style.visibility === 'hidden' || style.display === 'none' || (el as HTMLElement).offsetParent === null) continue;
-        const a = lum(rgb(style.color));
-        const b = lum(background(el));
-        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-        if (ratio < 4.5) out.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent!.trim().slice(0, 30)}": ${ratio.toFixed(2)}`);
-      }
-      return out;
-    });
+    const low = await page.evaluate<string[]>(LOW_CONTRAST_TEXT);
     expect(low).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { at } from '../../src/at/command.js';
 import { BridgeError } from '../../src/errors.js';
 import { DurableSender } from '../../src/sms/durable-sender.js';
-import type { IncomingSms } from '../../src/sms/inbox.js';
+import type { IncomingSms, StoredCopy } from '../../src/sms/inbox.js';
 import { SmsService } from '../../src/sms/sms-service.js';
 import { BridgeStore } from '../../src/store/bridge-store.js';
 import type { OutboundRecord } from '../../src/store/types.js';
@@ -362,6 +362,28 @@ describe('SmsService sending through storage (with the durable sender)', () => {
     expect(outcome.kind).not.toBe('sent');
     expect(await incoming).toMatchObject({ index: 5, text: 'ping 5' });
     expect(r.written.filter((w) => /CMSS|CMGR/.test(w))).toEqual(['AT+CMSS=4;+CMGR=5\r', 'AT+CMGR=5\r']);
+  });
+
+  it('drops what a read returned when the modem was configured again meanwhile: init pointed mem1 back home, so the slot it read is not the one selected', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
+      'AT+CPMS="SM"\r': '\r\n+CPMS: 2,50,1,255,1,255\r\n\r\nOK\r\n',
+      // What ME:0 holds (a sent reply's copy): init selected ME while the read of SM:0 waited.
+      'AT+CMGR=0\r': '\r\n+CMGR: "STO SENT","000",,129,17,0,0,167,"+447700900000",145,8\r\ndone 259\r\n\r\nOK\r\n',
+    });
+    const sms = service(r, 'text');
+    r.modem.ready({ storage: 'ME', needsAck: false });
+    await until(() => r.written.includes('AT+CMGL="ALL"\r'));
+    const copies: StoredCopy[] = [];
+    sms.storedCopies$.subscribe((c) => copies.push(c));
+    // The modem is configured again (a silent reset, found) between the select and the read's answer.
+    r.transport.writes$.subscribe((bytes) => {
+      if (bytes.toString('latin1') === 'AT+CMGR=0\r') r.modem.ready({ storage: 'ME', needsAck: false });
+    });
+    r.emit('\r\n+CMTI: "SM",0\r\n');
+    await until(() => r.written.includes('AT+CMGR=0\r'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Before: the copy was taken for SM:0, and freeing it deleted an unread command at SM:0 (the soak's lost command 263).
+    expect(copies.filter((c) => c.storage === 'SM')).toEqual([]);
   });
 
   it('reads a stored reply slot as sent, unsent or missing', async () => {
