@@ -280,9 +280,9 @@ export class Inbox {
     return this.#options.lock
       .run(async () => {
         if (queued?.consumed || this.#inHand.has(`${storage}:${index}`)) return;
-        const epoch = this.#options.storage.epoch;
         // Read from the storage the URC names, whatever mem1 was (docs/modem-behaviour.md §2).
         await this.#options.storage.select(storage);
+        const epoch = this.#options.storage.epoch;
         let record: SmsRecord | undefined;
         try {
           // Deletes waiting for this storage ride on the read's line: one exchange for both.
@@ -311,12 +311,13 @@ export class Inbox {
   }
 
   /**
-   * Whether the modem was configured again while a job read: init points mem1 at the home storage,
-   * so what was read may come from another storage than the one selected, and acting on it (a copy's
-   * free, an ack's delete) would hit the wrong slot. The sweep after init reads it again.
+   * Whether the modem was configured again between a job's select and its read's answer: init points
+   * mem1 at the home storage, so a read of another storage may have read the home one, and acting on
+   * it (a copy's free, an ack's delete) would hit the wrong slot. The sweep after init reads it again.
    */
   #reconfigured(epoch: number, storage: string, index: number): boolean {
-    if (this.#options.storage.epoch === epoch) return false;
+    // A read of the home storage is right either way: init points mem1 there.
+    if (this.#options.storage.epoch === epoch || storage === this.#options.storage.home) return false;
     this.#log.info({ storage, index }, 'the modem was configured again during a read: leaving the slot to the sweep');
     return true;
   }
