@@ -17,10 +17,9 @@ export interface ReplyModem {
   readonly ready$?: Observable<unknown>;
   readonly statusReports$: Observable<StatusReportRecord>;
   prepare(text: string, to: string): PreparedSms;
-  write(sms: PreparedSms): Promise<number>;
   sendStored(index: number): Promise<number>;
-  /** AT+CMGW, `journal(index)`, AT+CMSS in one turn of the SMS lock (optional: else write, then sendStored). */
-  storeAndSend?(sms: PreparedSms, journal: (index: number) => void): Promise<StoreAndSend>;
+  /** AT+CMGW, `journal(index)`, AT+CMSS in one turn of the SMS lock (src/sms/outbox.ts). */
+  storeAndSend(sms: PreparedSms, journal: (index: number) => void): Promise<StoreAndSend>;
   sendDirect(sms: PreparedSms): Promise<number>;
   slotState(index: number): Promise<StoredState>;
   /** Frees a slot: in `storage` where a sweep found the copy elsewhere, else in the home storage. */
@@ -211,7 +210,7 @@ export class DurableSender<R extends JournaledReply> {
     // Journal before sending: if we die before the modem answers, the row says `sending`.
     journal.markSending(reply.id);
     if ((this.#options.via ?? 'storage') === 'storage') {
-      const result = await this.#storeAndSend(sms, (index) => journal.markStored(reply.id, index));
+      const result = await modem.storeAndSend(sms, (index) => journal.markStored(reply.id, index));
       if (result.stored) {
         if ('messageReference' in result) return { kind: 'sent', messageReference: result.messageReference, storedIndex: result.index };
         return judgeSendFailure('send-stored', result.error);
@@ -224,27 +223,6 @@ export class DurableSender<R extends JournaledReply> {
       return { kind: 'sent', messageReference: await modem.sendDirect(sms) };
     } catch (error) {
       return judgeSendFailure('send-direct', error);
-    }
-  }
-
-  /**
-   * AT+CMGW, journal the index, AT+CMSS: in one turn of the modem where it offers that (a read
-   * then rides on the send's line, src/sms/outbox.ts), else as two.
-   */
-  async #storeAndSend(sms: PreparedSms, journalIndex: (index: number) => void): Promise<StoreAndSend> {
-    const { modem } = this.#options;
-    if (modem.storeAndSend) return modem.storeAndSend(sms, journalIndex);
-    let index: number;
-    try {
-      index = await modem.write(sms);
-    } catch (error) {
-      return { stored: false, error };
-    }
-    journalIndex(index);
-    try {
-      return { stored: true, index, messageReference: await modem.sendStored(index) };
-    } catch (error) {
-      return { stored: true, index, error };
     }
   }
 

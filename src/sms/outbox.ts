@@ -24,6 +24,22 @@ export type StoreAndSend =
   | { stored: true; index: number; messageReference: number }
   | { stored: true; index: number; error: unknown };
 
+/** Store, journal the index (synchronously, before the send), send from storage; the result names the step a failure stopped at. */
+export async function storeThenSend(write: () => Promise<number>, journal: (index: number) => void, send: (index: number) => Promise<number>): Promise<StoreAndSend> {
+  let index: number;
+  try {
+    index = await write();
+  } catch (error) {
+    return { stored: false, error };
+  }
+  journal(index);
+  try {
+    return { stored: true, index, messageReference: await send(index) };
+  } catch (error) {
+    return { stored: true, index, error };
+  }
+}
+
 /** What a reply's storage slot says (27.005 §3.1 `<stat>`). */
 export type StoredState = 'sent' | 'unsent' | 'missing';
 
@@ -81,14 +97,6 @@ export class Outbox {
   }
 
   /**
-   * Stores the message (27.005 §3.5.3) and returns its index. Deletes waiting for the home storage
-   * ride on the same line (`AT+CMGD=3;+CMGW=…`).
-   */
-  write(sms: PreparedSms): Promise<number> {
-    return this.#options.lock.run(() => this.#write(sms));
-  }
-
-  /**
    * Sends a stored message (27.005 §3.5.2): its message reference. The modem marks it STO SENT.
    * A read the inbox queued for the storage mem1 points at rides on the same line.
    */
@@ -104,22 +112,13 @@ export class Outbox {
    * throws stops it before the send.
    */
   storeAndSend(sms: PreparedSms, journal: (index: number) => void): Promise<StoreAndSend> {
-    return this.#options.lock.run(async (): Promise<StoreAndSend> => {
-      let index: number;
-      try {
-        index = await this.#write(sms);
-      } catch (error) {
-        return { stored: false, error };
-      }
-      journal(index);
-      try {
-        return { stored: true, index, messageReference: await this.#sendStored(index) };
-      } catch (error) {
-        return { stored: true, index, error };
-      }
-    });
+    return this.#options.lock.run(() => storeThenSend(() => this.#write(sms), journal, (index) => this.#sendStored(index)));
   }
 
+  /**
+   * Stores the message (27.005 §3.5.3) and returns its index. Deletes waiting for the home storage
+   * ride on the same line (`AT+CMGD=3;+CMGW=…`). Under the lock.
+   */
   #write(sms: PreparedSms): Promise<number> {
     const command = sms.asText ? cmgwText(sms.to, sms.text) : cmgwPdu(sms.pdu!.tpduLength, sms.pdu!.pdu);
     return this.#inMode(sms, async () => {

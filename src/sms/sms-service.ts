@@ -125,10 +125,6 @@ export class SmsService implements ReplyModem {
     return this.#outbox.prepare(text, to);
   }
 
-  write(sms: PreparedSms): Promise<number> {
-    return this.#outbox.write(sms);
-  }
-
   sendStored(index: number): Promise<number> {
     return this.#outbox.sendStored(index);
   }

@@ -3,7 +3,7 @@ import type { BridgeSms } from '../../src/bridge/bridge.js';
 import { BridgeError } from '../../src/errors.js';
 import type { ReplyModem } from '../../src/sms/durable-sender.js';
 import type { IncomingSms, StorageListing, StoredCopy } from '../../src/sms/inbox.js';
-import type { PreparedSms, StoredState } from '../../src/sms/outbox.js';
+import { storeThenSend, type PreparedSms, type StoreAndSend, type StoredState } from '../../src/sms/outbox.js';
 import type { StatusReportRecord } from '../../src/sms/types.js';
 
 /** An SMS layer in memory: messages delivered by the test, sends recorded (and failed on demand). */
@@ -57,6 +57,10 @@ export class FakeSms implements BridgeSms, ReplyModem {
   prepare(text: string, to: string): PreparedSms {
     if (text.length > 160) throw new BridgeError('SMS_TOO_LONG', 'too long');
     return { to, text, asText: true };
+  }
+
+  storeAndSend(sms: PreparedSms, journal: (index: number) => void): Promise<StoreAndSend> {
+    return storeThenSend(() => this.write(sms), journal, (index) => this.sendStored(index));
   }
 
   async write(sms: PreparedSms): Promise<number> {

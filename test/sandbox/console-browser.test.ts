@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchChromium } from '../../src/bench/chromium.js';
+import { DEFAULT_CHROMIUM, chromiumPath, launchChromium } from '../../src/bench/chromium.js';
 import { runSandbox, type RunningSandbox } from '../../src/cli/sandbox-command.js';
 import { silentLogger } from '../../src/log.js';
 import { startWebhook, tempDir } from './helpers.js';
@@ -76,7 +76,9 @@ const row = (direction: string, payload: string) => page.locator(`#commands tr[d
 
 describe('the sandbox console in Chromium', () => {
   it('finds Chromium where CI installs it, or says how to get it', () => {
-    expect(chromiumPath()).toBeTruthy();
+    expect(chromiumPath({})).toBe(DEFAULT_CHROMIUM);
+    expect(statSync(chromiumPath({})).isFile()).toBe(true);
+    expect(chromiumPath({ CHROMIUM_PATH: process.execPath })).toBe(process.execPath);
     expect(() => chromiumPath({ CHROMIUM_PATH: '/nowhere/chromium' })).toThrow('no Chromium at /nowhere/chromium: install Debian\'s chromium');
   });
 
