@@ -10,12 +10,13 @@ import tseslint from 'typescript-eslint';
 
 // Leaves any layer of the bridge may use. The simulator, the cloud client and the recording format
 // stay free even of these, so each can be read and reused on its own.
-const shared = ['errors.ts', 'log.ts'];
+const shared = ['errors.ts', 'log.ts', 'rx.ts'];
 
 export const layers = {
   // Leaves: they import nothing from src/.
   'errors.ts': [],
   'log.ts': [],
+  'rx.ts': [], // the RxJS parts the bridge uses, one module each (src/rx.ts says why)
   'sqlite.ts': [], // the one file that loads better-sqlite3
   types: [], // ambient declarations for untyped packages
   transcript: [], // the recording format, which is also the fixture format
@@ -52,6 +53,8 @@ export const layers = {
 const owners = {
   serialport: ['src/transport/serial-transport.ts', 'src/transport/list-ports.ts'],
   'node-pdu': ['src/sms/pdu.ts', 'src/sim/sim-pdu.ts'],
+  // The bridge takes RxJS from src/rx.ts (one module per part); the simulator, which shares nothing with it, imports it whole.
+  rxjs: ['src/rx.ts', 'src/sim/*.ts'],
 };
 
 // A folder is an element (everything under it); a top-level file is a file category of its own, as

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject, type Observable } from '../rx.js';
 import type { BridgeEvent } from '../bridge/bridge.js';
 import { configFromObject, loadConfig, type Config } from '../config/config.js';
 import type { InboundCommand, Outcome, Route } from '../dispatch/types.js';

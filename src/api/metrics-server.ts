@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Observable, Subscription } from 'rxjs';
+import type { Observable, Subscription } from '../rx.js';
 import type { Traffic } from '../at/traced-transport.js';
 import { CTRL_Z } from '../at/command.js';
 import type { Bridge } from '../bridge/bridge.js';

@@ -16,7 +16,7 @@ import { SmsService } from '../sms/sms-service.js';
 import { BridgeStore } from '../store/bridge-store.js';
 import type { Transport } from '../transport/transport.js';
 import type { OutboundRecord } from '../store/types.js';
-import type { Subscription } from 'rxjs';
+import type { Subscription } from '../rx.js';
 import { schedulePrune } from './prune-timer.js';
 import { ownCommand, StatusFile, statusPathFor } from './status-file.js';
 import type { MetricsServer } from './metrics-server.js';

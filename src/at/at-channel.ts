@@ -1,4 +1,4 @@
-import { Observable, Subject, Subscription } from 'rxjs';
+import { Observable, Subject, Subscription } from '../rx.js';
 import { BridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Transport } from '../transport/transport.js';

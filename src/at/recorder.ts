@@ -1,4 +1,4 @@
-import type { Observable, Subscription } from 'rxjs';
+import type { Observable, Subscription } from '../rx.js';
 import { escapeBytes } from '../transcript/transcript.js';
 import type { Traffic } from './traced-transport.js';
 

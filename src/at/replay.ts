@@ -1,4 +1,4 @@
-import { firstValueFrom, Subject } from 'rxjs';
+import { firstValueFrom, Subject } from '../rx.js';
 import { BridgeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { escapeBytes, type Transcript, type TranscriptEntry } from '../transcript/transcript.js';

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import type { Observable, Subscription } from 'rxjs';
+import type { Observable, Subscription } from '../rx.js';
 import { silentLogger, type Logger } from '../log.js';
 import { formatTraceNote, formatTraceWire } from '../transcript/trace-jsonl.js';
 import type { Traffic } from './traced-transport.js';

@@ -1,4 +1,4 @@
-import { Subject, type Observable } from 'rxjs';
+import { Subject, type Observable } from '../rx.js';
 import { silentLogger, type Logger } from '../log.js';
 import { escapeBytes } from '../transcript/transcript.js';
 import type { CloseReason, Transport } from '../transport/transport.js';

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable } from '../rx.js';
 import { CTRL_Z, ESC } from '../at/command.js';
 import type { CloseReason, Transport } from '../transport/transport.js';
 

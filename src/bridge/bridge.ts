@@ -1,4 +1,4 @@
-import { Observable, Subject, Subscription } from 'rxjs';
+import { Observable, Subject, Subscription } from '../rx.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import type { InboundCommand, Outcome } from '../dispatch/types.js';
 import { silentLogger, type Logger } from '../log.js';

@@ -138,7 +138,7 @@ function exitCodeFor(error: unknown, state: SessionState): number {
 }
 
 /** The demo: sample commands in, every step shown, then stdin lines as commands from 000. */
-function runDemo(modem: VirtualModem, events$: import('rxjs').Observable<BridgeEvent>): void {
+function runDemo(modem: VirtualModem, events$: import('../rx.js').Observable<BridgeEvent>): void {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   events$.subscribe((event) => {
     if (event.kind === 'received') say(`  ◀ command #${event.command.id} from ${event.command.sender}: ${event.command.text}${event.duplicate ? ' (duplicate: not run again)' : ''}`);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import { Subject } from 'rxjs';
+import { Subject } from '../rx.js';
 import { SmsCommandsClient } from '../cloud/client.js';
 import { parseConfig } from '../config/config.js';
 import type { Logger, LogLevel } from '../log.js';

@@ -29,7 +29,7 @@ import {
   type SchedulerLike,
   throwError,
   timeout,
-} from 'rxjs';
+} from '../rx.js';
 import { silentLogger, type Logger } from '../log.js';
 import { MAX_GSM7_SEPTETS } from '../sms/gsm7.js';
 import { parsePayload, type ParsedPayload } from './payload.js';

@@ -3,7 +3,7 @@
  * and what comes out (an outcome). No modem or AT details live here: the dispatcher turns
  * commands into replies and nothing else.
  */
-import type { Observable } from 'rxjs';
+import type { Observable } from '../rx.js';
 import type { Logger } from '../log.js';
 
 /** One SMS command after the SMS layer has read, decoded and de-duplicated it. */

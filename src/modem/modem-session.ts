@@ -1,4 +1,4 @@
-import { BehaviorSubject, distinctUntilChanged, map, Observable, Subject, Subscription } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, map, Observable, Subject, Subscription } from '../rx.js';
 import { AtChannel, type AtChannelOptions } from '../at/at-channel.js';
 import type { AtCommand, AtResponse } from '../at/command.js';
 import { escapeThenAt } from '../at/escape-then-at.js';

@@ -4,7 +4,7 @@
  * the reference warns is the case today — and the SIM's fleet `sms_commands_url` is called with
  * the status-callback parameters.
  */
-import type { Subscription } from 'rxjs';
+import type { Subscription } from '../rx.js';
 import type { Logger } from '../log.js';
 import type { CallbackSender } from './callbacks.js';
 import { callbackParams } from './callbacks.js';

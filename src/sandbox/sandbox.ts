@@ -3,7 +3,7 @@
  * attached to SIMs. Time comes from `clock` everywhere (the 24-hour and 30-day rules, token
  * expiry, dates on resources), so tests move it by hand and call `tick()`.
  */
-import { Subject, type Observable, type Subscription } from 'rxjs';
+import { Subject, type Observable, type Subscription } from '../rx.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Database } from '../sqlite.js';
 import { TokenIssuer, TOKEN_PATH } from './auth.js';

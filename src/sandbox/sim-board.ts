@@ -4,7 +4,7 @@
  * inject into a modem to watch the device recover (the simulator's unplug and reboot,
  * docs/simulator.md).
  */
-import { Subject, type Observable, type Subscription } from 'rxjs';
+import { Subject, type Observable, type Subscription } from '../rx.js';
 import { badParameter, notFound } from './api-error.js';
 import type { RegistryStore } from './registry-store.js';
 import type { SimModem } from './sim-modem.js';

@@ -2,7 +2,7 @@
  * What the sandbox needs of a SIM's modem: the part of `VirtualModem` the network side sees.
  * Tests may stand in a smaller fake (a modem that refuses SMS, for instance).
  */
-import type { Observable } from 'rxjs';
+import type { Observable } from '../rx.js';
 
 export interface SimModem {
   /** false while the port is unplugged: the SIM is unreachable. */

@@ -1,4 +1,4 @@
-import { Observable, Subject, Subscription } from 'rxjs';
+import { Observable, Subject, Subscription } from '../rx.js';
 import { backoff } from '../modem/retry.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { StorageListing, StoredCopy } from './inbox.js';

@@ -1,4 +1,4 @@
-import { Observable, Subject } from 'rxjs';
+import { Observable, Subject } from '../rx.js';
 import type { Urc } from '../at/urc.js';
 import { BridgeError, isBridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';

@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable } from '../rx.js';
 import type { AtCommand } from '../at/command.js';
 import type { Urc } from '../at/urc.js';
 

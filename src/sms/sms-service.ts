@@ -1,4 +1,4 @@
-import { Observable, Subject, Subscription } from 'rxjs';
+import { Observable, Subject, Subscription } from '../rx.js';
 import type { Logger } from '../log.js';
 import { DeleteBatcher } from './delete-batcher.js';
 import type { ReplyModem } from './durable-sender.js';

@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import { Subject } from '../rx.js';
 import { BridgeError } from '../errors.js';
 import type { CloseReason, Transport } from './transport.js';
 import { TransportSignals } from './transport-signals.js';

@@ -1,4 +1,4 @@
-import { ReplaySubject, Subject } from 'rxjs';
+import { ReplaySubject, Subject } from '../rx.js';
 import type { CloseReason } from './transport.js';
 
 /**

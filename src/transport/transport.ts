@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { Observable } from '../rx.js';
 
 /** Why a transport closed. `disconnected` is true when the device went away (USB unplug), as serialport flags it. */
 export interface CloseReason {

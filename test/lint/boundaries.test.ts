@@ -54,6 +54,9 @@ const forbidden: [string, string][] = [
   ['src/at/x.ts', 'serialport'],
   ['src/sms/x.ts', 'node-pdu'],
   ['src/sim/x.ts', 'node-pdu'],
+  ['src/at/x.ts', 'rxjs'],
+  ['src/bridge/x.ts', 'rxjs/internal/Subject'],
+  ['src/sim/x.ts', '../rx.js'],
 ];
 
 const allowed: [string, string][] = [
@@ -78,7 +81,9 @@ const allowed: [string, string][] = [
   ['src/index.ts', './api/create-bridge.js'],
   ['src/testing.ts', './sim/virtual-modem.js'],
   ['src/at/x.ts', 'node:events'],
-  ['src/at/x.ts', 'rxjs'],
+  ['src/at/x.ts', '../rx.js'],
+  ['src/rx.ts', 'rxjs/internal/Subject'],
+  ['src/sim/x.ts', 'rxjs'],
   ['src/transport/serial-transport.ts', 'serialport'],
   ['src/sms/pdu.ts', 'node-pdu'],
   ['src/sim/sim-pdu.ts', 'node-pdu'],
