@@ -96,16 +96,18 @@ export class OutboundLog {
     this.selectNewestByReference = db.prepare(
       'SELECT * FROM outbound WHERE message_reference = ? ORDER BY sent_at DESC, id DESC LIMIT 1',
     );
-    this.selectNewestByStoredIndex = db.prepare('SELECT * FROM outbound WHERE stored_index = ? ORDER BY id DESC LIMIT 1');
+    this.selectNewestByStoredIndex = db.prepare('SELECT * FROM outbound WHERE stored_index = ? ORDER BY stored_at DESC, id DESC LIMIT 1');
     this.selectOneByText = db.prepare('SELECT id FROM outbound WHERE text = ? LIMIT 1');
     this.updateSending = db.prepare(
       `UPDATE outbound SET status = 'sending', attempts = attempts + 1,
          uncertain_retries = uncertain_retries + @uncertain, updated_at = @now WHERE id = @id`,
     );
-    this.updateStored = db.prepare('UPDATE outbound SET stored_index = @storedIndex, updated_at = @now WHERE id = @id');
+    this.updateStored = db.prepare('UPDATE outbound SET stored_index = @storedIndex, stored_at = @now, updated_at = @now WHERE id = @id');
     this.updateSent = db.prepare(
       `UPDATE outbound SET status = 'sent', message_reference = @messageReference,
-         stored_index = COALESCE(@storedIndex, stored_index), sent_at = @now, updated_at = @now,
+         stored_index = COALESCE(@storedIndex, stored_index),
+         stored_at = CASE WHEN @storedIndex IS NULL OR @storedIndex IS stored_index THEN stored_at ELSE @now END,
+         sent_at = @now, updated_at = @now,
          error_code = NULL, error_message = NULL WHERE id = @id`,
     );
     this.updateQueuedAgain = db.prepare(
@@ -228,7 +230,7 @@ export class OutboundLog {
     });
   }
 
-  /** The reply that last used this storage slot: slots are reused, so only the newest says what the slot holds. */
+  /** The reply stored last in this slot (by when it took the slot, not by id: a retried reply can take a slot after a newer one). */
   newestByStoredIndex(index: number): OutboundRecord | undefined {
     const row = this.selectNewestByStoredIndex.get(index);
     return row ? toOutboundRecord(row) : undefined;

@@ -64,6 +64,15 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO totals (name, value) VALUES ('uncertain_retries', 0), ('duplicates', 0);
   `,
+  // 2: when each reply took its storage slot. Slots are reused, and a reply retried after a later
+  // one can take a slot after it: the slot's occupant is the reply stored there last, not the one
+  // with the highest id (a soak left a sent copy in storage forever for that reason). Rows from
+  // before keep their last update as the best guess.
+  `
+  ALTER TABLE outbound ADD COLUMN stored_at INTEGER;
+  UPDATE outbound SET stored_at = updated_at WHERE stored_index IS NOT NULL;
+  CREATE INDEX outbound_by_stored_index ON outbound (stored_index, stored_at);
+  `,
 ];
 
 /**

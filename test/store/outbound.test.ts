@@ -65,6 +65,29 @@ describe('outbound queue', () => {
     expect(store.markSent(id, { messageReference: 3 })).toMatchObject({ status: 'sent', storedIndex: 5 });
   });
 
+  it('names the reply stored last in a slot as its occupant, not the one with the highest id', () => {
+    // Found by the soak: reply 81, retried after reply 88 had used and freed slot 6, took slot 6
+    // later; asked by id, the journal named 88, so the sweep never freed 81's sent copy.
+    const { clock } = open();
+    const older = store.enqueueOutbound(reply('done 81')).id;
+    const newer = store.enqueueOutbound(reply('pong 88')).id;
+    store.markSending(newer);
+    store.markStored(newer, 6);
+    store.markSent(newer, { messageReference: 87 });
+    clock.advance(1000);
+    store.markSending(older);
+    store.markStored(older, 6);
+    expect(store.newestOutboundByStoredIndex(6)).toMatchObject({ id: older, text: 'done 81', status: 'sending' });
+    clock.advance(1000);
+    store.markSent(older, { messageReference: 96, storedIndex: 6 }); // the same slot again: still the occupant
+    expect(store.newestOutboundByStoredIndex(6)?.id).toBe(older);
+    clock.advance(1000);
+    const third = store.enqueueOutbound(reply('pong 99')).id;
+    store.markSending(third);
+    store.markSent(third, { messageReference: 1, storedIndex: 6 }); // slot learnt at send time (recovery)
+    expect(store.newestOutboundByStoredIndex(6)?.id).toBe(third);
+  });
+
   it('accepts a storage index given with markSent and a send whose TP-MR is unknown', () => {
     open();
     const { id } = store.enqueueOutbound(reply('pong'));

@@ -49,6 +49,22 @@ describe('opening the store', () => {
     second.close();
   });
 
+  it('brings a version 1 store up to date, and its stored replies keep their slots in the order they took them', () => {
+    const tmp = tempDbPath();
+    cleanup = tmp.cleanup;
+    const db = openDatabase(tmp.path, 1000);
+    db.exec(MIGRATIONS[0]!);
+    db.pragma('user_version = 1', { simple: true });
+    const insert = db.prepare(`INSERT INTO outbound (recipient, text, status, created_at, updated_at, stored_index) VALUES ('000', ?, 'sent', 0, ?, 4)`);
+    insert.run('stored later, lower id', 2000);
+    insert.run('stored first, higher id', 1000);
+    db.close();
+    const store = BridgeStore.open(tmp.path);
+    expect(pragma(tmp.path, 'user_version')).toBe(MIGRATIONS.length);
+    expect(store.newestOutboundByStoredIndex(4)?.text).toBe('stored later, lower id');
+    store.close();
+  });
+
   it('refuses a database written by a newer schema version', () => {
     const tmp = tempDbPath();
     cleanup = tmp.cleanup;
