@@ -7,6 +7,7 @@ import { parseCdsPduHeader, parseCmtPduHeader } from './pdu-mode-header.js';
 import { at, valuesOf } from '../at/command.js';
 import { parseCpmsUsage } from '../modem/parsers.js';
 import { Reassembler } from './reassembler.js';
+import type { AckCarrier } from './ack-carrier.js';
 import type { DeleteBatcher } from './delete-batcher.js';
 import type { QueuedRead, ReadAhead, ReadOutcome } from './read-ahead.js';
 import type { SerialLock } from './serial-lock.js';
@@ -55,6 +56,8 @@ export interface InboxOptions {
   readAhead?: ReadAhead;
   /** Frees slots, several per command line. */
   deletes: DeleteBatcher;
+  /** Carries a recorded +CMT's AT+CNMA on the next SMS line (the reply's store or send); without it the ack goes alone. */
+  acks?: AckCarrier;
   log?: Logger;
   onStatusReport: (report: StatusReportRecord) => void;
   /** A sweep found a stored SUBMIT (`STO SENT` / `STO UNSENT`): the owner of the reply journal decides whether to free it. */
@@ -404,15 +407,18 @@ export class Inbox {
       ack: async () => {
         if (acked) return;
         acked = true;
-        await this.#acknowledgeIfAsked();
+        await this.#acknowledgeIfAsked({ carried: true });
       },
     });
   }
 
-  /** AT+CNMA if this configuration asks for acknowledgements (waiting for configuration to end if needed). */
-  async #acknowledgeIfAsked(): Promise<void> {
+  /**
+   * AT+CNMA if this configuration asks for acknowledgements (waiting for configuration to end if
+   * needed). `carried`: it may wait briefly to ride on the reply's line (src/sms/ack-carrier.ts).
+   */
+  async #acknowledgeIfAsked(how: { carried?: boolean } = {}): Promise<void> {
     if (this.#needsAck === undefined) await this.#configured;
-    if (this.#needsAck) await this.#acknowledge();
+    if (this.#needsAck) await this.#acknowledge(how);
   }
 
   /**
@@ -421,10 +427,10 @@ export class Inbox {
    * the sweep after that finds what arrived meanwhile. Any other refusal means this modem will not
    * take our acknowledgements: stored delivery (+CMTI) from then on.
    */
-  async #acknowledge(): Promise<void> {
-    const { modem } = this.#options;
+  async #acknowledge(how: { carried?: boolean } = {}): Promise<void> {
+    const { modem, acks } = this.#options;
     try {
-      await modem.send(cnma());
+      await (how.carried && acks ? acks.acknowledge() : modem.send(cnma()));
     } catch (error) {
       if (isBridgeError(error, 'CMS_ERROR') && error.number === 340) modem.checkSettingsSoon?.('+CNMA came after the modem stopped waiting for it');
       else if (isBridgeError(error, 'CMS_ERROR') || isBridgeError(error, 'CME_ERROR') || isBridgeError(error, 'AT_ERROR')) {

@@ -1,5 +1,6 @@
 import { Observable, Subject, Subscription } from '../rx.js';
 import type { Logger } from '../log.js';
+import { AckCarrier } from './ack-carrier.js';
 import { DeleteBatcher } from './delete-batcher.js';
 import type { ReplyModem } from './durable-sender.js';
 import { Inbox, type IncomingSms, type StorageListing, type StoredCopy } from './inbox.js';
@@ -55,6 +56,7 @@ export class SmsService implements ReplyModem {
   readonly #statusReports = new Subject<StatusReportRecord>();
   readonly #listings = new Subject<StorageListing>();
   readonly #defaultRecipient: string;
+  readonly #acks: AckCarrier;
 
   readonly incoming$: Observable<IncomingSms>;
   /** SUBMITs a sweep found in storage: sent copies a failed delete left, or copies a crash orphaned. */
@@ -70,14 +72,18 @@ export class SmsService implements ReplyModem {
     const lock = new SerialLock();
     const patient = waitingOutBusy(options.modem);
     const storage = new StorageSelector(patient);
+    // A recorded +CMT's AT+CNMA rides at the front of the next line the outbox or the deletes send
+    // (`AT+CNMA;+CMGW="000"`): under load one exchange less per command.
+    const acks = new AckCarrier({ modem: options.modem, ...(options.log ? { log: options.log } : {}) });
+    this.#acks = acks;
     // Deletes go to the modem as it is: a SIM-busy retry of a line whose first deletes ran could take a new message.
-    const deletes = new DeleteBatcher({ modem: options.modem, lock, storage, ...(options.log ? { log: options.log } : {}) });
+    const deletes = new DeleteBatcher({ modem: acks.modem, lock, storage, ...(options.log ? { log: options.log } : {}) });
     // A reply's AT+CMSS carries the next queued read on its line: one exchange for two under load.
     const readAhead = new ReadAhead();
     this.#modem = options.modem;
     this.#outbox = new Outbox({
       ...options.outbox,
-      modem: options.modem,
+      modem: acks.modem,
       mode: options.mode,
       lock,
       storage,
@@ -94,6 +100,7 @@ export class SmsService implements ReplyModem {
       storage,
       deletes,
       readAhead,
+      acks,
       ...(options.log ? { log: options.log } : {}),
       ...(options.concatTimeoutMs ? { concatTimeoutMs: options.concatTimeoutMs } : {}),
       ...(options.storageCheckMs === undefined ? {} : { storageCheckMs: options.storageCheckMs }),
@@ -150,6 +157,7 @@ export class SmsService implements ReplyModem {
   }
 
   stop(): void {
+    this.#acks.flush();
     this.#subscription.unsubscribe();
     this.#inbox.complete();
     this.#storedCopies.complete();

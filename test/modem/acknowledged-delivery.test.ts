@@ -35,7 +35,7 @@ function setup(modemOptions: VirtualModemOptions, delivery: SmsSettings['deliver
   });
   sms.start();
   cleanup.push(() => session.close(), () => sms.stop(), () => modem.dispose());
-  return { modem, session, messages };
+  return { modem, session, messages, sms };
 }
 
 const until = async (check: () => boolean, what: string) => {
@@ -55,6 +55,27 @@ describe('acknowledged +CMT delivery (sms.delivery auto)', () => {
     expect(messages.map((m) => [m.source, m.text])).toEqual([['CMT', 'ping 1'], ['CMT', 'ping 2']]);
     expect(modem.stats.ackTimeouts).toBe(0);
     expect(modem.stored()).toEqual([]); // nothing ever touched the storage
+  });
+
+  it.each(PROFILE_NAMES)('%s: the ack rides at the front of the reply\'s own line (AT+CNMA;+CMGS), and the network has it', async (profile) => {
+    const lines: string[] = [];
+    const { modem, session, sms } = setup({ profile, onCommandLine: (line) => lines.push(line) }, 'auto', { ack: () => false });
+    await session.start();
+    const handled = firstValueFrom(sms.incoming$);
+    modem.deliver({ from: '000', text: 'ping 1' });
+    const message = await handled;
+    const acked = message.ack(); // waits for the next SMS line: the reply, sent right away
+    await sms.send('pong 1');
+    await acked;
+    expect(lines.filter((l) => l.includes('CNMA'))).toEqual(['AT+CNMA;+CMGS="000"']);
+    expect(modem.outbox.map((e) => e.text)).toEqual(['pong 1']);
+    expect(modem.stats.acknowledged).toBe(1);
+    const second = firstValueFrom(sms.incoming$);
+    modem.deliver({ from: '000', text: 'ping 2' });
+    await (await second).ack(); // no reply this time: the ack goes alone
+    expect(modem.stats.acknowledged).toBe(2);
+    expect(lines.filter((l) => l.includes('CNMA'))).toEqual(['AT+CNMA;+CMGS="000"', 'AT+CNMA']);
+    expect(modem.stats.ackTimeouts).toBe(0);
   });
 
   it('a +CMT pushed while configuration is still under way is acknowledged once it ends: the next one is not held', async () => {
