@@ -2,7 +2,7 @@ import { BridgeError, isBridgeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { SerialLock } from './serial-lock.js';
 import type { AtCommand } from '../at/command.js';
-import { cmgd, cmgdMany, deletesThen } from './sms-commands.js';
+import { cmgd, cmgdMany, deletesThen, selectThen } from './sms-commands.js';
 import type { SmsModem } from './sms-modem.js';
 import type { StorageSelector } from './storage-selector.js';
 
@@ -27,6 +27,10 @@ const FLUSH_DELAY_MS = 300;
  * see `piggyback`); the flush is a job on the SMS lock that steps back while other SMS work waits
  * behind it (a few times at most), then sends what is left in one line. A modem that refuses
  * concatenation gets one command per line from then on.
+ *
+ * Deletes in another storage than the home one select it on the very line that deletes
+ * (`AT+CPMS="SR";+CMGD=0`, see `#ownSelect`): a select on an earlier line could be undone by a
+ * re-init in between, and the delete would then free a slot of the home storage (an unread message).
  */
 export class DeleteBatcher {
   readonly #modem: SmsModem;
@@ -65,14 +69,19 @@ export class DeleteBatcher {
   /**
    * Sends `command` (a read, run under the SMS lock after selecting `storage`) with the deletes
    * waiting for that storage in front of it on one line. If the line fails, the deletes are
-   * failed (never retried: see #deleteLine) and the command is sent alone with `alone`.
+   * failed (never retried: see #deleteLine) and the command is sent alone with `alone`. In another
+   * storage than the home one the line selects it first (`AT+CPMS="SR";+CMGD=0;+CMGR=1`): the
+   * caller's select went on an earlier line, and a re-init between the two would have these deletes
+   * run in the home storage. The read is guarded apart (the inbox drops it when the epoch moved).
    */
   async piggyback<T>(storage: string, command: AtCommand<T>, alone: (command: AtCommand<T>) => Promise<T>): Promise<T> {
     const taken = this.#concatenates ? [...this.#pending.values()].filter((p) => p.storage === storage).slice(0, PER_LINE) : [];
     if (taken.length === 0) return alone(command);
     for (const p of taken) this.#pending.delete(`${p.storage}:${p.index}`);
+    const line = deletesThen(taken.map((p) => p.index), command);
+    const selecting = this.#ownSelect(storage);
     try {
-      const result = await this.#modem.send(deletesThen(taken.map((p) => p.index), command));
+      const result = await this.#send(selecting ? selectThen(storage, line) : line, selecting ? storage : undefined);
       for (const p of taken) settle(p);
       return result;
     } catch (error) {
@@ -119,41 +128,78 @@ export class DeleteBatcher {
     const storages = [...new Set(batch.map((p) => p.storage))].sort((a, b) => Number(b === this.#storage.home) - Number(a === this.#storage.home));
     for (const storage of storages) {
       const here = batch.filter((p) => p.storage === storage);
-      try {
-        await this.#storage.select(storage);
-      } catch (error) {
-        for (const p of here) settle(p, error);
-        continue;
-      }
-      for (let i = 0; i < here.length; i += PER_LINE) await this.#deleteLine(here.slice(i, i + PER_LINE));
+      for (let i = 0; i < here.length; i += PER_LINE) await this.#deleteLine(storage, here.slice(i, i + PER_LINE));
     }
   }
 
-  async #deleteLine(line: Pending[]): Promise<void> {
+  /**
+   * Whether deletes in `storage` carry their own select on their line. Always for another storage
+   * than the home one, even when mem1 is believed to point there already: that belief is what a
+   * re-init between two lines breaks. The home storage needs none: a re-init points mem1 there
+   * (`StorageSelector.reset`), so a delete that waited behind one still runs where it was meant.
+   * No home known (init kept the modem's default) is no home: nothing says where a re-init leaves
+   * mem1. A modem that refuses concatenation selects on a line of its own: nothing better is possible.
+   */
+  #ownSelect(storage: string): boolean {
+    return this.#concatenates && storage !== this.#storage.home;
+  }
+
+  /**
+   * Sends a delete line; one that selects `selecting` leaves mem1 there, and a failed one leaves it
+   * unknown (the select may have run before the error, V.250 §5.4.2): the next job selects again.
+   */
+  async #send<T>(command: AtCommand<T>, selecting: string | undefined): Promise<T> {
+    if (selecting === undefined) return this.#modem.send(command);
+    try {
+      const result = await this.#modem.send(command);
+      this.#storage.selected = selecting;
+      return result;
+    } catch (error) {
+      this.#storage.selected = undefined;
+      throw error;
+    }
+  }
+
+  async #deleteLine(storage: string, line: Pending[]): Promise<void> {
+    const selecting = this.#ownSelect(storage) ? storage : undefined;
+    if (selecting === undefined) {
+      try {
+        await this.#storage.select(storage);
+      } catch (error) {
+        for (const p of line) settle(p, error);
+        return;
+      }
+    }
+    const on = (command: AtCommand): AtCommand => (selecting === undefined ? command : selectThen(selecting, command));
     if (line.length > 1 && this.#concatenates) {
       try {
-        await this.#modem.send(cmgdMany(line.map((p) => p.index)));
+        await this.#send(on(cmgdMany(line.map((p) => p.index))), selecting);
         for (const p of line) settle(p);
       } catch (error) {
         // Never retried here: the deletes before the error ran (V.250 §5.4.2), so their slots may
         // already hold new messages, and a retry would take those. Whatever is still stored, the
-        // next sweep finds and the store recognises. A plain ERROR: no concatenation on this modem.
-        if (isBridgeError(error, 'AT_ERROR')) {
-          this.#concatenates = false;
-          this.#log.info('the modem refuses several commands on one line: deleting one per line');
-        }
+        // next sweep finds and the store recognises.
+        this.#noteRefusal(error);
         for (const p of line) settle(p, error);
       }
       return;
     }
     for (const p of line) {
       try {
-        await this.#modem.send(cmgd(p.index));
+        await this.#send(on(cmgd(p.index)), selecting);
         settle(p);
       } catch (error) {
+        if (selecting !== undefined) this.#noteRefusal(error); // the line held a select too
         settle(p, isBridgeError(error, 'CMS_ERROR') && error.number === 321 ? undefined : error); // 321: already empty
       }
     }
+  }
+
+  /** A plain ERROR to a line of several commands: no concatenation on this modem, one per line from then on. */
+  #noteRefusal(error: unknown): void {
+    if (!isBridgeError(error, 'AT_ERROR')) return;
+    this.#concatenates = false;
+    this.#log.info('the modem refuses several commands on one line: deleting one per line');
   }
 }
 

@@ -288,7 +288,8 @@ export class Inbox {
         const epoch = this.#options.storage.epoch;
         let record: SmsRecord | undefined;
         try {
-          // Deletes waiting for this storage ride on the read's line: one exchange for both.
+          // Deletes waiting for this storage ride on the read's line: one exchange for both. Outside
+          // the home storage that line selects again, as the select above may be undone by a re-init.
           record = await this.#options.deletes.piggyback(storage, cmgr(index, this.#options.mode), (command) => this.#options.modem.send(command));
         } catch (error) {
           if (this.#unparsable(error, storage, index)) return;

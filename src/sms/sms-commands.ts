@@ -27,6 +27,31 @@ const PDU_TRAILING = {
 /** Selects the storage to read and delete from (mem1 only; 27.005 §3.2.2). */
 export const cpmsRead = (storage: string): AtCommand => at(`AT+CPMS="${storage}"`);
 
+/**
+ * `command` with its own select in front on one line (`AT+CPMS="SR";+CMGD=0`, ITU-T V.250 §5.4.1):
+ * it runs in `storage` whatever happened to mem1 since the last select (a re-init points it back at
+ * the home storage), and if the select fails nothing after it runs (§5.4.2). The select's answer
+ * (`+CPMS: <used1>,<total1>,…`, 27.005 §3.2.2) comes first; the command's parse never sees it.
+ */
+export function selectThen<T>(storage: string, command: AtCommand<T>): AtCommand<T> {
+  const isCpms = (line: string) => line.trimStart().toUpperCase().startsWith('+CPMS:');
+  const { prefix, trailingLines: trailing, parse } = command;
+  const own = prefix === undefined ? undefined : typeof prefix === 'string' ? [prefix] : prefix;
+  return {
+    ...command,
+    text: `${cpmsRead(storage).text};${command.text.replace(/^AT/i, '')}`,
+    // Without a prefix every line that is no URC is the command's, the +CPMS line too.
+    ...(own === undefined ? {} : { prefix: ['+CPMS:', ...own] }),
+    // The body rule is the command's header's (the PDU after +CMGR:), never the select's.
+    ...(trailing === undefined ? {} : { trailingLines: (line: string) => (isCpms(line) ? 0 : typeof trailing === 'function' ? trailing(line) : trailing) }),
+    parse: (response) => {
+      const first = response.lines.findIndex((line) => !isCpms(line));
+      const rest = { ...response, lines: first < 0 ? [] : response.lines.slice(first) };
+      return parse ? parse(rest) : (rest as T);
+    },
+  };
+}
+
 /** Reads one message; undefined for an empty slot (a bare OK: Huawei, Quectel). 27.005 §3.4.3 / §4.x. */
 export function cmgr(index: number, mode: SmsMode): AtCommand<SmsRecord | undefined> {
   return at(`AT+CMGR=${index}`, {

@@ -130,6 +130,9 @@ describe('shared transcripts replayed through the AT channel', () => {
     expect(r.urcs).toMatchObject([{ type: 'CDSI', storage: 'SR', index: 0 }]);
     expect(linesOf(r, 'AT+CMGS="+15551230000"')).toEqual(['+CMGS: 42']);
     expect(linesOf(r, 'AT+CMGR=0')).toEqual(['+CMGR: "REC UNREAD",6,42,"+15551230000",145,"24/10/24,20:30:05+00","24/10/24,20:30:09+00",0']);
+    // The delete with its own select (V.250 §5.4.1): the select's +CPMS line is the line's answer, not a URC.
+    expect(linesOf(r, 'AT+CPMS="SR";+CMGD=0')).toEqual(['+CPMS: 1,20,0,50,0,50']);
+    expect(r.mismatches).toEqual([]);
   });
 
   it('17: the Quectel +CDSI "SM" quirk reads as bare OK, and +CDS arrives as a one-line text report', async () => {

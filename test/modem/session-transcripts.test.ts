@@ -132,7 +132,8 @@ describe('modem session on shared transcripts', () => {
     r.emit('\r\n+CMTI: "SM",5\r\n');
     await until(() => messages.length === 1, 'the message');
     expect(messages[0]).toMatchObject({ text: 'ping', index: 5 });
-    await until(() => r.written.includes('AT+CMGD=5\r'), 'the delete by index');
+    // The session chose ME (offered by +CPMS=?), the message is in SM: its delete selects SM on its line.
+    await until(() => r.written.includes('AT+CPMS="SM";+CMGD=5\r'), 'the delete by index');
   });
 
   it('20: SIM busy (verbose CME 14) at start is retried, a plain ERROR restarts init, and the session becomes ready', async () => {

@@ -232,6 +232,24 @@ describe('virtual modem status reports', () => {
     );
   });
 
+  it('runs a select and a delete on one line in order (V.250 §5.4.1), and nothing after a select that fails (§5.4.2)', async () => {
+    const host = await quietModem({ profile: 'telit' });
+    await host.run('AT+CMEE=1', 'AT+CMGF=1', 'AT+CSMP=49,167,0,0', 'AT+CNMI=2,1,0,2,0');
+    host.modem.deliver({ from: '000', text: 'ping' });
+    await host.settle();
+    await host.send('AT+CMGS="+15551230000"\r');
+    await host.send('test\x1a');
+    const where = () => host.modem.stored().map((m) => `${m.mem}:${m.index}`);
+    const [message, report] = where();
+    expect(report).toBe('SR:0');
+    expect(await host.send('AT+CPMS="XX";+CMGD=0\r')).toBe('\r\n+CMS ERROR: 302\r\n');
+    expect(where()).toEqual([message, report]);
+    // The select's answer (used/total before the delete), then the one final result.
+    expect(await host.send('AT+CPMS="SR";+CMGD=0\r')).toBe('\r\n+CPMS: 1,20,1,50,1,50\r\n\r\nOK\r\n');
+    expect(where()).toEqual([message]);
+    expect(await host.send('AT+CPMS?\r')).toMatch(/^\r\n\+CPMS: "SR",0,20,"SM",1,50,"SM",1,50\r\n/);
+  });
+
   it('pushes a status report as +CDS when <ds> is 1, as text or PDU', async () => {
     const host = await quietModem();
     await host.run('AT+CMGF=1', 'AT+CSMP=49,167,0,0', 'AT+CNMI=2,1,0,1,0');

@@ -14,6 +14,8 @@ function setup(concatTimeoutMs?: number) {
   const seen: IncomingSms[] = [];
   sms.incoming$.subscribe((m) => seen.push(m));
   sms.start();
+  // SM is the home storage (transcript 03): the ack's delete is the bare AT+CMGD.
+  r.modem.ready({ storage: 'SM', needsAck: false });
   return { r, sms, seen };
 }
 

@@ -41,9 +41,10 @@ describe('SmsService on shared transcripts', () => {
     expect(message).toMatchObject({ kind: 'deliver', sender: '000', text: 'ping', storage: 'SM', index: 3, source: 'SM:3' });
     expect(message.timestamp.toISOString()).toBe('2024-10-24T20:12:17.000Z');
     expect(r.written).toContain('AT+CPMS="SM"\r');
-    expect(r.written).not.toContain('AT+CMGD=3\r');
+    expect(r.written.some((w) => w.includes('+CMGD='))).toBe(false);
     await message.ack();
-    expect(r.written.at(-1)).toBe('AT+CMGD=3\r');
+    // No ready here, so no home storage is known: the delete selects its storage on its own line.
+    expect(r.written.at(-1)).toBe('AT+CPMS="SM";+CMGD=3\r');
   });
 
   it('03: a PDU-mode read decodes the sender 000, the time and the text', async () => {
@@ -86,6 +87,7 @@ describe('SmsService on shared transcripts', () => {
       'AT+CMGR=3\r': '\r\n+CMGR: "REC UNREAD","000",,"24/10/24,20:12:17+00"\r\nping\r\n\r\nOK\r\n',
     });
     const sms = service(r, 'text');
+    r.modem.ready({ storage: 'SM', needsAck: false }); // a delete in the home storage is the bare command
     const incoming = next(sms);
     r.emit('\r\n+CMTI: "SM",3\r\n');
     await (await incoming).ack();
@@ -171,9 +173,12 @@ describe('SmsService on shared transcripts', () => {
     sender.start();
     expect(outcome).toEqual({ kind: 'sent', messageReference: 42 });
     await until(() => journal.getOutbound(row.id)?.status === 'delivered');
-    await until(() => r.written.includes('AT+CMGD=0\r'));
+    // The delete selects "SR" on its own line (V.250 §5.4.1): a re-init since the read's select would have moved mem1.
+    await until(() => r.written.includes('AT+CPMS="SR";+CMGD=0\r'));
     sender.stop();
     expect(r.written).toContain('AT+CPMS="SR"\r');
+    expect(r.written.filter((w) => w.includes('+CMGD='))).toEqual(['AT+CPMS="SR";+CMGD=0\r']);
+    expect(r.unknown).not.toContain('AT+CPMS="SR";+CMGD=0\r');
     expect(r.written[0]).toBe('AT+CMGS="+15551230000"\r');
   });
 
@@ -299,18 +304,49 @@ describe('SmsService sending through storage (with the durable sender)', () => {
     expect(r.written.filter((w) => w.includes('CMGD'))).toEqual(['AT+CMGD=3;+CMGW="000"\r']);
   });
 
-  it('frees a slot in the storage it is named with, not in the home storage', async () => {
+  it('frees a slot in the storage it is named with, not in the home storage: the delete line selects it', async () => {
     const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
-      'AT+CPMS="SM"\r': '\r\n+CPMS: 1,50,1,50,1,50\r\n\r\nOK\r\n',
-      'AT+CMGD=2\r': '\r\nOK\r\n',
+      'AT+CPMS="SM";+CMGD=2\r': '\r\n+CPMS: 1,50,1,50,1,50\r\n\r\nOK\r\n',
     });
     const sms = service(r, 'text');
     r.modem.ready({ storage: 'ME', needsAck: false });
     await until(() => r.written.includes('AT+CMGL="ALL"\r'));
     await sms.free(2, 'SM');
-    const at = r.written.indexOf('AT+CMGD=2\r');
-    expect(at).toBeGreaterThan(0);
-    expect(r.written.slice(0, at).filter((w) => w.startsWith('AT+CPMS=')).at(-1)).toBe('AT+CPMS="SM"\r');
+    expect(r.written.filter((w) => w.includes('+CMGD=') || w.startsWith('AT+CPMS='))).toEqual(['AT+CPMS="SM";+CMGD=2\r']);
+    expect(r.unknown).toEqual(['AT+CMGL="ALL"\r']);
+  });
+
+  it('frees a slot in another storage where it was selected, even when the modem is configured again between the select and the delete', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
+      'AT+CPMS="SM"\r': '\r\n+CPMS: 1,50,1,50,1,50\r\n\r\nOK\r\n',
+      'AT+CMGD=2\r': '\r\nOK\r\n',
+      'AT+CPMS="SM";+CMGD=2\r': '\r\n+CPMS: 1,50,1,50,1,50\r\n\r\nOK\r\n',
+    });
+    const sms = service(r, 'text');
+    r.modem.ready({ storage: 'ME', needsAck: false });
+    await until(() => r.written.includes('AT+CMGL="ALL"\r'));
+    // mem1 as the modem keeps it; a silent reset is found and the modem configured again just
+    // before the first line that deletes reaches it: init points mem1 back at ME (ready$).
+    let mem1 = 'ME';
+    let reinit = true;
+    const deleted: string[] = [];
+    r.transport.writes$.subscribe((bytes) => {
+      const line = bytes.toString('latin1').trim();
+      if (reinit && line.includes('+CMGD=')) {
+        reinit = false;
+        mem1 = 'ME';
+        r.modem.ready({ storage: 'ME', needsAck: false });
+      }
+      for (const one of line.replace(/^AT/, '').split(';')) {
+        mem1 = /^\+CPMS="(\w+)"$/.exec(one)?.[1] ?? mem1;
+        const index = /^\+CMGD=(\d+)$/.exec(one)?.[1];
+        if (index !== undefined) deleted.push(`${mem1}:${index}`);
+      }
+    });
+    await sms.free(2, 'SM');
+    // Before: `AT+CPMS="SM"`, the re-init, then `AT+CMGD=2` alone freed ME:2 (an unread message there).
+    expect(deleted).toEqual(['SM:2']);
+    expect(r.written).toContain('AT+CPMS="SM";+CMGD=2\r');
   });
 
   /** A reply stored at 4 while +CMTI announces SM:5, and the chained line answered with `chained`. */
