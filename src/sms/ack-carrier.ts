@@ -19,13 +19,14 @@ interface Waiter {
  * on the line, so it runs before anything else there, and it waits at most `rideMs` (the network
  * waits 12–20 s, TS 24.011 §10.1 TR2M) before it goes alone, ahead of queued commands.
  *
- * The modem stops a line at its first error (V.250 §5.4.2), so when a line that carried the ack
- * fails, whether the ack ran is not known. Nothing on that line is retried here (its deletes may
- * have run, and a retry could take a new message from the slot); the ack is sent alone, and
- * `+CMS ERROR: 340` (no ack expected) then only means it had run, which the inbox treats as a
- * reason to check the settings. A modem that answers a carried line with a plain `ERROR` gets
- * its acks alone from then on, as does any modem after a carried line fails: the rare error is
- * not worth a second doubt.
+ * The modem stops a line at its first error (V.250 §5.4.2), so a carried line that fails must
+ * say where it stopped, or an ack's refusal would pass for the reply's (a soak under load: the ack
+ * came after the network stopped waiting, `AT+CNMA;+CMSS=9` answered `+CMS ERROR: 340`, and the
+ * reply was given up as refused). `+CMS ERROR: 340` is the ack's alone (27.005 §3.2.5); any other
+ * error is asked of the modem with the ack alone: taken now, the line had stopped at it; 340, it
+ * had run and the error is the rest's. Where the line stopped at the ack, nothing after it ran,
+ * so the line goes again without it; otherwise the error goes to the caller as its own (deletes
+ * on that line are never retried here). After any other error acks go alone for good.
  */
 export class AckCarrier {
   readonly #modem: SmsModem;
@@ -87,17 +88,47 @@ export class AckCarrier {
       for (const w of pending) w.resolve();
       return result;
     } catch (error) {
-      const answered = isBridgeError(error, 'CMS_ERROR') || isBridgeError(error, 'CME_ERROR') || isBridgeError(error, 'AT_ERROR');
-      if (answered) {
-        this.#carries = false;
-        this.#log.info({ line: command.text, error: (error as Error).message }, 'a line that carried AT+CNMA failed: acknowledgements go alone from now on');
-        this.#settleBy(pending, this.#alone());
-      } else {
-        // No answer (timeout, port gone, reset): whether the ack ran is unknown. Unacknowledged,
+      if (!answered(error)) {
+        // No answer (timeout, port gone, reset): whether anything ran is unknown. Unacknowledged,
         // the network delivers again and the store recognises the message.
         for (const w of pending) w.reject(error);
+        throw error;
       }
-      throw error;
+      const stoppedAtAck = await this.#whereItStopped(error, pending);
+      if (!stoppedAtAck) throw error; // the ack ran: the error is the line's own
+      // The line stopped at its first command, the ack (V.250 §5.4.2): nothing after it ran, its
+      // deletes included, so the line goes again without it.
+      return this.#modem.send(command, options);
+    }
+  }
+
+  /**
+   * A carried line failed with the modem's answer: was it the ack (then nothing else ran) or what
+   * came after it? `+CMS ERROR: 340` can only be the ack's (27.005 §3.2.5: no acknowledgement
+   * expected). Anything else is asked of the modem with the ack alone: taken, it was not taken
+   * before (the line stopped at it); 340, it was (the error is the rest's). Settles the waiters.
+   */
+  async #whereItStopped(error: unknown, pending: Waiter[]): Promise<boolean> {
+    if (isBridgeError(error, 'CMS_ERROR') && error.number === 340) {
+      for (const w of pending) w.reject(error);
+      return true;
+    }
+    this.#carries = false;
+    this.#log.info({ error: (error as Error).message }, 'a line that carried AT+CNMA failed: acknowledgements go alone from now on');
+    try {
+      await this.#alone();
+      for (const w of pending) w.resolve();
+      return true;
+    } catch (aloneError) {
+      const rejected = aloneError instanceof BridgeError ? aloneError : new BridgeError('AT_ERROR', String(aloneError));
+      if (isBridgeError(aloneError, 'CMS_ERROR') && aloneError.number === 340) {
+        for (const w of pending) w.resolve(); // it had run on the line
+        return false;
+      }
+      for (const w of pending) w.reject(rejected);
+      // The ack fails alone as it failed on the line: the line stopped there. Otherwise unknown:
+      // the error goes to the line's caller, which treats it as its own.
+      return sameAnswer(aloneError, error);
     }
   }
 
@@ -119,4 +150,14 @@ export class AckCarrier {
       (error: unknown) => waiters.forEach((w) => w.reject(error instanceof BridgeError ? error : new BridgeError('AT_ERROR', String(error)))),
     );
   }
+}
+
+/** The modem answered (an error result), as opposed to no answer at all. */
+function answered(error: unknown): boolean {
+  return isBridgeError(error, 'CMS_ERROR') || isBridgeError(error, 'CME_ERROR') || isBridgeError(error, 'AT_ERROR');
+}
+
+/** Both errors are the same answer (the same result code and number). */
+function sameAnswer(a: unknown, b: unknown): boolean {
+  return a instanceof BridgeError && b instanceof BridgeError && answered(a) && a.code === b.code && a.number === b.number;
 }

@@ -81,8 +81,14 @@ export async function killRig(profile: ProfileName, delivery: 'auto' | 'store', 
     onCommandLine: (line, { readStorage }) => {
       lines++;
       if (rig.killAtLine === lines) child?.kill('SIGKILL'); // the modem still carries the line out
-      for (const [, index] of line.matchAll(/\+CMGD=(\d+)/gi)) {
-        const slot = modem.stored().find((m) => m.mem === readStorage && m.index === Number(index));
+      // mem1 as the line goes: a select on the line moves the deletes after it (`AT+CPMS="SM";+CMGD=3`).
+      let mem: string = readStorage;
+      for (const [, select, index] of line.matchAll(/\+CPMS="?(\w+)"?|\+CMGD=(\d+)/gi)) {
+        if (select !== undefined) {
+          mem = select.toUpperCase();
+          continue;
+        }
+        const slot = modem.stored().find((m) => m.mem === mem && m.index === Number(index));
         if (!slot) continue;
         const ok =
           slot.kind === 'deliver'

@@ -78,6 +78,23 @@ describe('acknowledged +CMT delivery (sms.delivery auto)', () => {
     expect(modem.stats.ackTimeouts).toBe(0);
   });
 
+  it('an ack too late for the network fails alone on its line: the reply it rode with still goes out, once', async () => {
+    // Found by the kill test under load: `AT+CNMA;+CMSS=9` answered +CMS ERROR: 340, and the
+    // reply was given up as refused by the network.
+    const lines: string[] = [];
+    const { modem, session, sms } = setup({ profile: 'quectel', cnmaTimeoutMs: 50, onCommandLine: (line) => lines.push(line) }, 'auto', { ack: () => false });
+    await session.start();
+    const handled = firstValueFrom(sms.incoming$);
+    modem.deliver({ from: '000', text: 'ping 1' });
+    const message = await handled;
+    await until(() => modem.stats.ackTimeouts === 1, 'the network to give up on the ack');
+    const acked = message.ack().then(() => 'acked', (e: Error) => e.message);
+    await expect(sms.send('pong 1')).resolves.toMatchObject({ messageReference: expect.any(Number) });
+    expect(await acked).toMatch(/340/);
+    expect(lines.filter((l) => l.includes('CMGS'))).toEqual(['AT+CNMA;+CMGS="000"', 'AT+CMGS="000"']);
+    expect(modem.outbox.map((e) => e.text)).toEqual(['pong 1']);
+  });
+
   it('a +CMT pushed while configuration is still under way is acknowledged once it ends: the next one is not held', async () => {
     let pushed = false;
     const ref: { modem?: VirtualModem } = {};

@@ -63,23 +63,25 @@ describe('AckCarrier: AT+CNMA rides at the front of the next SMS line (V.250 §5
     expect(await settled(first)).toBe('resolved');
   });
 
+  const error = () => () => {
+    throw new BridgeError('AT_ERROR', 'ERROR');
+  };
+  const line = 'AT+CNMA;+CMGW="000"';
   it.each([
-    // [the carried line's answer, what the ack alone answers, the ack's outcome]
-    ['+CMS ERROR: 322 (memory full: the ack may have run)', cms(322), undefined, 'resolved'],
-    ['ERROR (this modem refuses the chain)', () => { throw new BridgeError('AT_ERROR', 'ERROR'); }, undefined, 'resolved'],
-    ['+CMS ERROR: 322, and the ack alone says 340 (it had run)', cms(322), cms(340), 'rejected: +CMS ERROR: 340'],
-  ])('a carried line that fails with %s: the error goes to its caller, the ack is sent alone, and acks go alone from then on', async (_what, line, alone, outcome) => {
-    const { modem, lines } = fakeModem({ 'AT+CNMA;+CMGW="000"': line, ...(alone ? { 'AT+CNMA': alone } : {}) });
+    // what happened | the carried line's answer | the ack alone's answer | the line's outcome | the ack's | lines after the carried one | acks still carried
+    ['the network stopped waiting: 340 is the ack\'s own, nothing after it ran', cms(340), undefined, 'resolved', 'rejected: +CMS ERROR: 340', ['AT+CMGW="000"'], true],
+    ['memory full after the ack ran (alone: 340)', cms(322), cms(340), 'rejected: +CMS ERROR: 322', 'resolved', ['AT+CNMA'], false],
+    ['the modem refuses the chain (alone: taken)', error(), undefined, 'resolved', 'resolved', ['AT+CNMA', 'AT+CMGW="000"'], false],
+    ['the modem refuses AT+CNMA itself (alone: the same ERROR)', error(), error(), 'resolved', 'rejected: ERROR', ['AT+CNMA', 'AT+CMGW="000"'], false],
+    ['an error the ack alone does not explain (alone: 500)', cms(322), cms(500), 'rejected: +CMS ERROR: 322', 'rejected: +CMS ERROR: 500', ['AT+CNMA'], false],
+  ])('a carried line that fails: %s', async (_what, onLine, alone, lineOutcome, ackOutcome, after, carries) => {
+    const { modem, lines } = fakeModem({ [line]: onLine, ...(alone ? { 'AT+CNMA': alone } : {}) });
     const acks = new AckCarrier({ modem });
     const ack = settled(acks.acknowledge());
-    await expect(acks.modem.send(at('AT+CMGW="000"'))).rejects.toThrow();
-    expect(await ack).toBe(outcome);
-    expect(lines).toEqual(['AT+CNMA;+CMGW="000"', 'AT+CNMA']); // the line itself is not retried here
-    expect(acks.carries).toBe(false);
-    const next = acks.acknowledge();
-    expect(lines.at(-1)).toBe('AT+CNMA'); // alone at once
-    await next.catch(() => undefined);
-    expect(lines).toHaveLength(3);
+    expect(await settled(acks.modem.send(at('AT+CMGW="000"')))).toBe(lineOutcome);
+    expect(await ack).toBe(ackOutcome);
+    expect(lines).toEqual([line, ...after]); // the line goes again (without the ack) only where it stopped at the ack
+    expect(acks.carries).toBe(carries);
   });
 
   it('a carried line with no answer (timeout, port gone) fails the ack too: unacknowledged, the network delivers again', async () => {
