@@ -278,28 +278,37 @@ export class Inbox {
   }
 
   #readStored(storage: string, index: number): Promise<void> {
+    const { readAhead, lock } = this.#options;
     // Queued before the lock, so that a reply sent meanwhile can read it on its line (read-ahead.ts).
-    const queued = this.#options.readAhead?.queue(storage, index);
-    return this.#options.lock
-      .run(async () => {
-        if (queued?.consumed || this.#inHand.has(`${storage}:${index}`)) return;
-        // Read from the storage the URC names, whatever mem1 was (docs/modem-behaviour.md §2).
-        await this.#options.storage.select(storage);
-        const epoch = this.#options.storage.epoch;
-        let record: SmsRecord | undefined;
-        try {
-          // Deletes waiting for this storage ride on the read's line: one exchange for both. Outside
-          // the home storage that line selects again, as the select above may be undone by a re-init.
-          record = await this.#options.deletes.piggyback(storage, cmgr(index, this.#options.mode), (command) => this.#options.modem.send(command));
-        } catch (error) {
-          if (this.#unparsable(error, storage, index)) return;
-          throw error;
-        }
-        if (this.#reconfigured(epoch, storage, index)) return;
-        this.#handleRead(record, storage, index);
-      })
+    const queued = readAhead?.queue(storage, index);
+    const read = async (mayStepBack: boolean): Promise<'stepped back' | undefined> => {
+      if (queued?.consumed || this.#inHand.has(`${storage}:${index}`)) return undefined;
+      // A send waits behind this read: its AT+CMSS line will carry the read (`AT+CMSS=4;+CMGR=5`),
+      // one exchange fewer under load. Once only: a read never waits behind more than one send.
+      if (mayStepBack && queued && readAhead?.sendWaiting) return 'stepped back';
+      // Read from the storage the URC names, whatever mem1 was (docs/modem-behaviour.md §2).
+      await this.#options.storage.select(storage);
+      const epoch = this.#options.storage.epoch;
+      let record: SmsRecord | undefined;
+      try {
+        // Deletes waiting for this storage ride on the read's line: one exchange for both. Outside
+        // the home storage that line selects again, as the select above may be undone by a re-init.
+        record = await this.#options.deletes.piggyback(storage, cmgr(index, this.#options.mode), (command) => this.#options.modem.send(command));
+      } catch (error) {
+        if (this.#unparsable(error, storage, index)) return undefined;
+        throw error;
+      }
+      if (this.#reconfigured(epoch, storage, index)) return undefined;
+      this.#handleRead(record, storage, index);
+      return undefined;
+    };
+    return lock
+      .run(() => read(true))
+      // Queued again now, behind the send that was waiting.
+      .then((outcome) => (outcome === 'stepped back' ? lock.run(() => read(false)) : undefined))
+      .then(() => undefined)
       .finally(() => {
-        if (queued) this.#options.readAhead?.done(queued);
+        if (queued) readAhead?.done(queued);
       });
   }
 

@@ -101,7 +101,11 @@ export class Outbox {
    * A read the inbox queued for the storage mem1 points at rides on the same line.
    */
   sendStored(index: number): Promise<number> {
-    return this.#options.lock.run(() => this.#sendStored(index));
+    const started = this.#options.readAhead?.sendQueued();
+    return this.#options.lock.run(() => {
+      started?.();
+      return this.#sendStored(index);
+    });
   }
 
   /**
@@ -112,7 +116,11 @@ export class Outbox {
    * throws stops it before the send.
    */
   storeAndSend(sms: PreparedSms, journal: (index: number) => void): Promise<StoreAndSend> {
-    return this.#options.lock.run(() => storeThenSend(() => this.#write(sms), journal, (index) => this.#sendStored(index)));
+    const started = this.#options.readAhead?.sendQueued();
+    return this.#options.lock.run(() => {
+      started?.();
+      return storeThenSend(() => this.#write(sms), journal, (index) => this.#sendStored(index));
+    });
   }
 
   /**

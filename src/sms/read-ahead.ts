@@ -34,6 +34,27 @@ export type ReadHandler = (read: QueuedRead, outcome: ReadOutcome) => boolean;
 export class ReadAhead {
   readonly #queued: Entry[] = [];
   #handler: ReadHandler = () => false;
+  #sendsWaiting = 0;
+
+  /**
+   * A send that can carry a read (AT+CMSS) asks for the lock: until its job starts, a read job
+   * that reaches the lock first steps back behind it once, so the read rides on the send's line
+   * instead of taking a line of its own. Call the returned function when the send's job starts.
+   */
+  sendQueued(): () => void {
+    this.#sendsWaiting++;
+    let started = false;
+    return () => {
+      if (started) return;
+      started = true;
+      this.#sendsWaiting--;
+    };
+  }
+
+  /** A send that can carry a read waits for the lock. */
+  get sendWaiting(): boolean {
+    return this.#sendsWaiting > 0;
+  }
 
   /** The inbox says what to do with an outcome (called under the lock, in the send's turn). */
   handle(handler: ReadHandler): void {

@@ -37,4 +37,16 @@ describe('ReadAhead: reads queued behind the lock, which a send may carry on its
     ahead.done(other);
     expect(ahead.size).toBe(0);
   });
+
+  it('says a send waits while one that can carry a read has asked for the lock and not started', () => {
+    const ahead = new ReadAhead();
+    expect(ahead.sendWaiting).toBe(false);
+    const first = ahead.sendQueued();
+    const second = ahead.sendQueued();
+    first();
+    first(); // started once, counted once
+    expect(ahead.sendWaiting).toBe(true);
+    second();
+    expect(ahead.sendWaiting).toBe(false);
+  });
 });

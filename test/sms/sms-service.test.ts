@@ -393,6 +393,34 @@ describe('SmsService sending through storage (with the durable sender)', () => {
     expect(reads()).toEqual(['AT+CMSS=4;+CMGR=5\r', expect.stringMatching(readAlone)]);
   });
 
+  it('a read that reaches the lock ahead of a waiting send steps back once, to ride on that send\'s AT+CMSS line', async () => {
+    const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
+      'AT+CMGW="000"\r': '\r\n> ',
+      'AT+CMGD=4;+CMGW="000"\r': '\r\n> ',
+      'pong 1\x1a': '\r\n+CMGW: 4\r\n\r\nOK\r\n',
+      'AT+CMSS=4\r': '', // answered below, once the read and the second send wait for the lock
+      'pong 2\x1a': '\r\n+CMGW: 6\r\n\r\nOK\r\n',
+      'AT+CMSS=6;+CMGR=5\r': `\r\n+CMSS: 23\r\n${READ_5}`,
+      ...ALONE,
+    });
+    const sms = service(r, 'text');
+    r.modem.ready({ storage: 'SM', needsAck: false });
+    await until(() => r.written.includes('AT+CMGL="ALL"\r'));
+    const journal = BridgeStore.open(':memory:');
+    const first = sendDurably(sms, 'pong 1', { journal });
+    await until(() => r.written.includes('AT+CMSS=4\r'));
+    const incoming = next(sms);
+    r.emit('\r\n+CMTI: "SM",5\r\n'); // its read asks for the lock first
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = sendDurably(sms, 'pong 2', { journal }); // then the second reply
+    r.emit('\r\n+CMSS: 22\r\n\r\nOK\r\n');
+    expect((await first).outcome).toMatchObject({ kind: 'sent', messageReference: 22 });
+    expect((await second).outcome).toMatchObject({ kind: 'sent', messageReference: 23 });
+    expect(await incoming).toMatchObject({ index: 5, text: 'ping 5' });
+    // Without the step back: the read alone, then AT+CMSS=6 alone (four lines for the second command).
+    expect(r.written.filter((w) => /CMSS|CMGR/.test(w))).toEqual(['AT+CMSS=4\r', 'AT+CMSS=6;+CMGR=5\r']);
+  });
+
   it('drops what a read returned when the modem was configured again meanwhile: init pointed mem1 back home, so the slot it read is not the one selected', async () => {
     const r = new TranscriptResponder('04-quectel-send-text-to-000.at', {
       'AT+CPMS="SM"\r': '\r\n+CPMS: 2,50,1,255,1,255\r\n\r\nOK\r\n',
