@@ -26,7 +26,10 @@ interface Waiter {
  * error is asked of the modem with the ack alone: taken now, the line had stopped at it; 340, it
  * had run and the error is the rest's. Where the line stopped at the ack, nothing after it ran,
  * so the line goes again without it; otherwise the error goes to the caller as its own (deletes
- * on that line are never retried here). After any other error acks go alone for good.
+ * on that line are never retried here). After any other error acks go alone for good, so the
+ * probe runs at most once per process. Its blind spot: a next `+CMT` the modem pushes between the
+ * failed line's result and the probe is the one the probe acknowledges, possibly a few
+ * milliseconds before the bridge has recorded it; a crash in exactly that window would lose it.
  */
 export class AckCarrier {
   readonly #modem: SmsModem;
