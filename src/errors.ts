@@ -68,3 +68,8 @@ export function isBridgeError<C extends BridgeErrorCode>(value: unknown, code: C
 export function isBridgeError(value: unknown, code?: BridgeErrorCode): value is BridgeError {
   return value instanceof BridgeError && (code === undefined || value.code === code);
 }
+
+/** The modem answered with an error result (`ERROR`, `+CME ERROR`, `+CMS ERROR`), as opposed to not answering at all. */
+export function isModemRefusal(value: unknown): value is BridgeError {
+  return isBridgeError(value, 'CMS_ERROR') || isBridgeError(value, 'CME_ERROR') || isBridgeError(value, 'AT_ERROR');
+}

@@ -1,8 +1,8 @@
-import { BridgeError, isBridgeError } from '../errors.js';
+import { BridgeError, isBridgeError, isModemRefusal } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { AtCommand } from '../at/command.js';
 import { cnma } from './sms-commands.js';
-import type { SmsModem } from './sms-modem.js';
+import { withSend, type SmsModem } from './sms-modem.js';
 
 /** How long a recorded +CMT's acknowledgement waits for an SMS line to ride on before it goes alone. */
 export const ACK_RIDE_MS = 250;
@@ -45,14 +45,7 @@ export class AckCarrier {
     this.#modem = options.modem;
     this.#log = options.log ?? silentLogger;
     this.#rideMs = options.rideMs ?? ACK_RIDE_MS;
-    const { modem } = options;
-    this.modem = {
-      send: (command, sendOptions) => this.#send(command, sendOptions),
-      urc$: modem.urc$,
-      ready$: modem.ready$,
-      ...(modem.checkSettingsSoon ? { checkSettingsSoon: (reason: string) => modem.checkSettingsSoon!(reason) } : {}),
-      ...(modem.stopAcknowledging ? { stopAcknowledging: (reason: string) => modem.stopAcknowledging!(reason) } : {}),
-    };
+    this.modem = withSend(options.modem, (command, sendOptions) => this.#send(command, sendOptions));
   }
 
   /** Whether acks still ride on other lines (false after a carried line failed). */
@@ -91,7 +84,7 @@ export class AckCarrier {
       for (const w of pending) w.resolve();
       return result;
     } catch (error) {
-      if (!answered(error)) {
+      if (!isModemRefusal(error)) {
         // No answer (timeout, port gone, reset): whether anything ran is unknown. Unacknowledged,
         // the network delivers again and the store recognises the message.
         for (const w of pending) w.reject(error);
@@ -155,12 +148,7 @@ export class AckCarrier {
   }
 }
 
-/** The modem answered (an error result), as opposed to no answer at all. */
-function answered(error: unknown): boolean {
-  return isBridgeError(error, 'CMS_ERROR') || isBridgeError(error, 'CME_ERROR') || isBridgeError(error, 'AT_ERROR');
-}
-
 /** Both errors are the same answer (the same result code and number). */
 function sameAnswer(a: unknown, b: unknown): boolean {
-  return a instanceof BridgeError && b instanceof BridgeError && answered(a) && a.code === b.code && a.number === b.number;
+  return a instanceof BridgeError && b instanceof BridgeError && isModemRefusal(a) && a.code === b.code && a.number === b.number;
 }

@@ -1,4 +1,4 @@
-import { BridgeError, isBridgeError } from '../errors.js';
+import { BridgeError, isBridgeError, isModemRefusal } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { SerialLock } from './serial-lock.js';
 import type { AtCommand } from '../at/command.js';
@@ -91,7 +91,7 @@ export class DeleteBatcher {
       if (ran) throw error;
       if (isBridgeError(error, 'AT_ERROR')) this.#concatenates = false;
       // Port gone, modem reset, no answer: the read fails as it would have alone.
-      if (!isBridgeError(error, 'CMS_ERROR') && !isBridgeError(error, 'CME_ERROR') && !isBridgeError(error, 'AT_ERROR')) throw error;
+      if (!isModemRefusal(error)) throw error;
       return alone(command);
     }
   }

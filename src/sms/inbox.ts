@@ -1,6 +1,6 @@
 import { Observable, Subject } from '../rx.js';
 import type { Urc } from '../at/urc.js';
-import { BridgeError, isBridgeError } from '../errors.js';
+import { BridgeError, isBridgeError, isModemRefusal } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { decodePdu } from './pdu.js';
 import { parseCdsPduHeader, parseCmtPduHeader } from './pdu-mode-header.js';
@@ -443,7 +443,7 @@ export class Inbox {
       await (how.carried && acks ? acks.acknowledge() : modem.send(cnma()));
     } catch (error) {
       if (isBridgeError(error, 'CMS_ERROR') && error.number === 340) modem.checkSettingsSoon?.('+CNMA came after the modem stopped waiting for it');
-      else if (isBridgeError(error, 'CMS_ERROR') || isBridgeError(error, 'CME_ERROR') || isBridgeError(error, 'AT_ERROR')) {
+      else if (isModemRefusal(error)) {
         modem.stopAcknowledging?.(`AT+CNMA refused: ${error.message}`);
       }
       throw error;

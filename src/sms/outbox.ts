@@ -1,4 +1,4 @@
-import { BridgeError, isBridgeError } from '../errors.js';
+import { BridgeError, isBridgeError, isModemRefusal } from '../errors.js';
 import { checkSmsText, isTextModeSafe, type TextEncoding } from './gsm7.js';
 import { encodeSubmit } from './pdu.js';
 import type { SerialLock } from './serial-lock.js';
@@ -150,8 +150,7 @@ export class Outbox {
     } catch (error) {
       // The modem stops at the first error (V.250 §5.4.2). A `+CMSS:` before the error says the
       // send went out and the read failed: the reply is sent, whatever the read's fate.
-      const refused = isBridgeError(error, 'CMS_ERROR') || isBridgeError(error, 'CME_ERROR') || isBridgeError(error, 'AT_ERROR');
-      const reference = refused ? cmssReference(error.lines ?? []) : undefined;
+      const reference = isModemRefusal(error) ? cmssReference(error.lines ?? []) : undefined;
       if (reference === undefined) {
         readAhead.release(queued);
         throw error;

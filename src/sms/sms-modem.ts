@@ -13,3 +13,14 @@ export interface SmsModem {
   /** The modem refuses acknowledgements: use stored delivery (+CMTI) instead. */
   stopAcknowledging?(reason: string): void;
 }
+
+/** The same modem with another `send` (a retry around it, an ack carried in front): every other member passes through. */
+export function withSend(modem: SmsModem, send: SmsModem['send']): SmsModem {
+  return {
+    send,
+    urc$: modem.urc$,
+    ready$: modem.ready$,
+    ...(modem.checkSettingsSoon ? { checkSettingsSoon: (reason: string) => modem.checkSettingsSoon!(reason) } : {}),
+    ...(modem.stopAcknowledging ? { stopAcknowledging: (reason: string) => modem.stopAcknowledging!(reason) } : {}),
+  };
+}

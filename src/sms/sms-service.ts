@@ -8,7 +8,7 @@ import { Outbox, type OutboxOptions, type PrepareOptions, type PreparedSms, type
 import { StorageSelector } from './storage-selector.js';
 import { SerialLock } from './serial-lock.js';
 import type { SmsMode } from './sms-commands.js';
-import type { SmsModem } from './sms-modem.js';
+import { withSend, type SmsModem } from './sms-modem.js';
 import { retryWhileNotReady } from '../modem/retry.js';
 import type { StatusReportRecord } from './types.js';
 import { ReadAhead } from './read-ahead.js';
@@ -33,13 +33,7 @@ export interface SmsServiceOptions {
  * (read, list, delete, select storage); sends have their own retry in the outbox.
  */
 function waitingOutBusy(modem: SmsModem): SmsModem {
-  return {
-    send: (command, options) => retryWhileNotReady(() => modem.send(command, options), 12),
-    urc$: modem.urc$,
-    ready$: modem.ready$,
-    ...(modem.checkSettingsSoon ? { checkSettingsSoon: (reason: string) => modem.checkSettingsSoon!(reason) } : {}),
-    ...(modem.stopAcknowledging ? { stopAcknowledging: (reason: string) => modem.stopAcknowledging!(reason) } : {}),
-  };
+  return withSend(modem, (command, options) => retryWhileNotReady(() => modem.send(command, options), 12));
 }
 
 /**
