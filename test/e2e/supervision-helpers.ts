@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -43,6 +43,9 @@ export async function rig(profile: ProfileName, extraConfig = ''): Promise<Rig> 
   const bridge = spawn(process.execPath, cliArgs('run', '--config', config), { stdio: ['ignore', 'pipe', 'pipe'] });
   bridge.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   bridge.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  // What a timeout prints: the log, then where each of the bridge's threads is (a silent bridge is
+  // either blocked in the kernel or waiting without a deadline; this tells which), then the trace's tail.
+  const report = () => `${tail(output)}\n--- bridge threads ---\n${threadStates(bridge.pid)}\n--- trace tail ---\n${traceTail(dir)}`;
   let second = 0;
   return {
     modem,
@@ -54,11 +57,11 @@ export async function rig(profile: ProfileName, extraConfig = ''): Promise<Rig> 
     async ping(n, withinMs) {
       const started = Date.now();
       modem.deliver({ from: '000', text: `ping ${n}`, timestamp: new Date(Date.UTC(2026, 11, 6, 12, 0, ++second)) });
-      await waitFor(() => modem.outbox.some((e) => e.text === `pong ${n}`), `pong ${n}`, withinMs, () => output);
+      await waitFor(() => modem.outbox.some((e) => e.text === `pong ${n}`), `pong ${n}`, withinMs, report);
       return Date.now() - started;
     },
     async usable() {
-      await waitFor(() => modem.isPlugged, 'the replug', 20_000, () => output);
+      await waitFor(() => modem.isPlugged, 'the replug', 20_000, () => tail(output));
       await link.ready();
       await sleep(BOOT_MS + SMS_READY_MS);
       return Date.now();
@@ -75,12 +78,35 @@ export async function rig(profile: ProfileName, extraConfig = ''): Promise<Rig> 
 export async function waitFor(check: () => boolean, what: string, ms: number, log?: () => string): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}${log ? `\n--- bridge log ---\n${tail(log())}` : ''}`);
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}${log ? `\n--- bridge log ---\n${log()}` : ''}`);
     await sleep(20);
   }
 }
 
-const tail = (text: string) => text.split('\n').slice(-40).join('\n');
+const tail = (text: string) => text.split('\n').slice(-60).join('\n');
+
+/** Each thread of a process: name, state, CPU ticks, and the kernel stack it sleeps in (Linux, root). */
+function threadStates(pid: number | undefined): string {
+  if (pid === undefined || !existsSync(`/proc/${pid}/task`)) return '(gone)';
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return readdirSync(`/proc/${pid}/task`)
+    .map((tid) => {
+      const stat = read(`/proc/${pid}/task/${tid}/stat`);
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const stack = read(`/proc/${pid}/task/${tid}/stack`).split('\n').slice(0, 4).map((l) => l.replace(/^\[<0>\] /, '')).join(' < ');
+      return `${tid} ${read(`/proc/${pid}/task/${tid}/comm`).trim()} ${fields[0]} utime=${fields[11]} stime=${fields[12]} ${stack}`;
+    })
+    .join('\n');
+}
+
+const traceTail = (dir: string) => tail(read(join(dir, 'smsbridge-trace.jsonl'))).slice(-4000);
+const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '(no file)');
 
 /** Every pong exactly once, to 000, and nothing left in the modem's storage. */
 export async function expectExactlyOnce(r: Rig, count: number): Promise<void> {
@@ -90,5 +116,5 @@ export async function expectExactlyOnce(r: Rig, count: number): Promise<void> {
   expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
   expect([...counts.keys()].sort()).toEqual(Array.from({ length: count }, (_, i) => `pong ${i + 1}`).sort());
   expect(r.modem.outbox.every((e) => e.to === '000')).toBe(true);
-  await waitFor(() => r.modem.stored().length === 0, 'an empty storage', 15_000, () => `${r.log()}\nstored: ${JSON.stringify(r.modem.stored().map((m) => [m.mem, m.index, m.kind, m.stat, m.text]))}`);
+  await waitFor(() => r.modem.stored().length === 0, 'an empty storage', 15_000, () => `${tail(r.log())}\nstored: ${JSON.stringify(r.modem.stored().map((m) => [m.mem, m.index, m.kind, m.stat, m.text]))}`);
 }
