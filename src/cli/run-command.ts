@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { BridgeEvent } from '../bridge/bridge.js';
 import { loadConfig, type Config } from '../config/config.js';
@@ -15,6 +14,7 @@ import { createLogger } from './logger.js';
 import { portOpener } from '../api/open-port.js';
 import { createBridge } from '../api/create-bridge.js';
 import { systemdNotifier } from './systemd-notify.js';
+import { heapKeeper } from './lean.js';
 import type { SessionState } from '../modem/modem-session.js';
 
 interface RunOptions {
@@ -84,6 +84,10 @@ export function registerRunCommand(program: Command): void {
       });
       let state: SessionState = 'closed';
       bridge.state$.subscribe((s) => (state = s));
+      const keepHeapDown = heapKeeper();
+      bridge.events$.subscribe((event) => {
+        if (event.kind === 'handled') keepHeapDown();
+      });
       // A final state of the session ends the process with its own exit code (systemd decides on it).
       const ended = new Promise<number>((resolve) => {
         bridge.changes$.subscribe((change) => {
@@ -150,7 +154,10 @@ function runDemo(modem: VirtualModem, events$: import('../rx.js').Observable<Bri
   DEMO_SAMPLES.forEach((text, i) => setTimeout(() => modem.deliver({ from: '000', text }), 300 * (i + 1)));
   setTimeout(() => {
     say('\nType a command and press Enter to send it from 000 (Ctrl-C to stop):');
-    const rl = createInterface({ input: process.stdin });
-    rl.on('line', (line) => line.trim() && modem.deliver({ from: '000', text: line.trim() }));
+    // Loaded here: `run` on a device has no terminal to read (readline is five modules).
+    void import('node:readline').then(({ createInterface }) => {
+      const rl = createInterface({ input: process.stdin });
+      rl.on('line', (line) => line.trim() && modem.deliver({ from: '000', text: line.trim() }));
+    });
   }, 300 * (DEMO_SAMPLES.length + 2));
 }

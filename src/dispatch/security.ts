@@ -10,7 +10,7 @@
  * a–f are the same in GSM-7 and ASCII, so no modem character set (AT+CSCS) can alter them.
  * The counter must grow per sender; acceptance is injected so it can be stored atomically.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { crypto } from '../crypto-on-demand.js';
 import type { InboundCommand, RefusalReason } from './types.js';
 
 export const DEFAULT_ALLOW: readonly string[] = ['000'];
@@ -38,7 +38,7 @@ export type SecurityVerdict =
 const SIGNED = new RegExp(`^([\\s\\S]*\\S) (0|[1-9][0-9]{0,${MAX_COUNTER_DIGITS - 1}})\\.([0-9a-fA-F]{${TAG_LENGTH}})$`);
 
 export function commandTag(key: string | Uint8Array, payload: string, counter: number): string {
-  return createHmac('sha256', key).update(`${counter}.${payload}`, 'utf8').digest('hex').slice(0, TAG_LENGTH);
+  return crypto().createHmac('sha256', key).update(`${counter}.${payload}`, 'utf8').digest('hex').slice(0, TAG_LENGTH);
 }
 
 /** The text a server sends: `<payload> <counter>.<tag>`. */
@@ -87,7 +87,7 @@ export class CommandSecurity {
     const signed = parseSigned(command.text);
     if (signed === undefined) return { ok: false, reason: 'unsigned', message: 'command has no <counter>.<tag> suffix' };
     const expected = Buffer.from(commandTag(this.key, signed.payload, signed.counter), 'ascii');
-    if (!timingSafeEqual(expected, Buffer.from(signed.tag, 'ascii'))) return { ok: false, reason: 'bad-tag', message: 'signature tag does not match' };
+    if (!crypto().timingSafeEqual(expected, Buffer.from(signed.tag, 'ascii'))) return { ok: false, reason: 'bad-tag', message: 'signature tag does not match' };
     if (!this.acceptCounter(command.sender, signed.counter, command.id)) {
       return { ok: false, reason: 'replayed-counter', message: `counter ${signed.counter} is not greater than the last accepted one` };
     }

@@ -8,7 +8,7 @@ function tableInDocs(): Map<string, string[]> {
   const text = readFileSync(new URL('../../docs/design.md', import.meta.url), 'utf8');
   const name = (cell: string) => {
     const bare = cell.replace(/`/g, '').trim().replace(/\/$/, '');
-    return ['errors', 'log', 'rx', 'sqlite'].includes(bare) ? `${bare}.ts` : bare;
+    return ['errors', 'log', 'rx', 'crypto-on-demand', 'sqlite'].includes(bare) ? `${bare}.ts` : bare;
   };
   const rows = new Map<string, string[]>();
   const start = text.indexOf('| importer | may import |');
