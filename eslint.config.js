@@ -53,6 +53,9 @@ export const layers = {
 // (list-ports.ts is the name kept for a port lister; no such file exists yet).
 const owners = {
   serialport: ['src/transport/serial-transport.ts', 'src/transport/list-ports.ts'],
+  // serialport's own parts, taken directly: the stream with a binding whose reads know end of file.
+  '@serialport/stream': ['src/transport/serial-transport.ts'],
+  '@serialport/bindings-cpp': ['src/transport/hangup-aware-binding.ts'],
   'node-pdu': ['src/sms/pdu.ts', 'src/sim/sim-pdu.ts'],
   // The bridge takes RxJS from src/rx.ts (one module per part); the simulator, which shares nothing with it, imports it whole.
   rxjs: ['src/rx.ts', 'src/sim/*.ts'],

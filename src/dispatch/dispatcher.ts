@@ -115,6 +115,15 @@ export class Dispatcher {
     return { name: decision.name, independent: decision.route.independent ?? false, idempotent: decision.route.idempotent ?? false };
   }
 
+  /**
+   * Whether handling this command could have started an action: its sender is allowed and its text
+   * takes a route. For the store's recovery: one that could not ran nothing, so handling it again
+   * repeats its answer (`ERR unknown command`) or its silent refusal, and never runs anything twice.
+   */
+  couldAct(command: Pick<InboundCommand, 'sender' | 'text'>): boolean {
+    return this.security.isAllowed(command.sender) && this.routeFor(command.text) !== undefined;
+  }
+
   /** Handles one command. Never rejects: every failure is an outcome. */
   dispatch(command: InboundCommand): Promise<Outcome> {
     return firstValueFrom(defer(() => this.run$(this.prepare(command))));

@@ -2,7 +2,7 @@ import { BridgeError, isBridgeError, isModemRefusal } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { SerialLock } from './serial-lock.js';
 import type { AtCommand } from '../at/command.js';
-import { cmgd, cmgdMany, deletesThen, selectThen } from './sms-commands.js';
+import { cmgd, cmgdMany, deletesThen } from './sms-commands.js';
 import type { SmsModem } from './sms-modem.js';
 import type { StorageSelector } from './storage-selector.js';
 
@@ -81,7 +81,7 @@ export class DeleteBatcher {
     const line = deletesThen(taken.map((p) => p.index), command);
     const selecting = this.#ownSelect(storage);
     try {
-      const result = await this.#send(selecting ? selectThen(storage, line) : line, selecting ? storage : undefined);
+      const result = await this.#send(line, selecting ? storage : undefined);
       for (const p of taken) settle(p);
       return result;
     } catch (error) {
@@ -144,20 +144,9 @@ export class DeleteBatcher {
     return this.#concatenates && storage !== this.#storage.home;
   }
 
-  /**
-   * Sends a delete line; one that selects `selecting` leaves mem1 there, and a failed one leaves it
-   * unknown (the select may have run before the error, V.250 §5.4.2): the next job selects again.
-   */
-  async #send<T>(command: AtCommand<T>, selecting: string | undefined): Promise<T> {
-    if (selecting === undefined) return this.#modem.send(command);
-    try {
-      const result = await this.#modem.send(command);
-      this.#storage.selected = selecting;
-      return result;
-    } catch (error) {
-      this.#storage.selected = undefined;
-      throw error;
-    }
+  /** Sends a delete line; with `selecting`, the line selects that storage first (the selector keeps mem1 right). */
+  #send<T>(command: AtCommand<T>, selecting: string | undefined): Promise<T> {
+    return selecting === undefined ? this.#modem.send(command) : this.#storage.sendSelecting(selecting, command, (line) => this.#modem.send(line));
   }
 
   async #deleteLine(storage: string, line: Pending[]): Promise<void> {
@@ -170,10 +159,9 @@ export class DeleteBatcher {
         return;
       }
     }
-    const on = (command: AtCommand): AtCommand => (selecting === undefined ? command : selectThen(selecting, command));
     if (line.length > 1 && this.#concatenates) {
       try {
-        await this.#send(on(cmgdMany(line.map((p) => p.index))), selecting);
+        await this.#send(cmgdMany(line.map((p) => p.index)), selecting);
         for (const p of line) settle(p);
       } catch (error) {
         // Never retried here: the deletes before the error ran (V.250 §5.4.2), so their slots may
@@ -186,7 +174,7 @@ export class DeleteBatcher {
     }
     for (const p of line) {
       try {
-        await this.#send(on(cmgd(p.index)), selecting);
+        await this.#send(cmgd(p.index), selecting);
         settle(p);
       } catch (error) {
         if (selecting !== undefined) this.#noteRefusal(error); // the line held a select too

@@ -1,4 +1,5 @@
-import { cpmsRead } from './sms-commands.js';
+import type { AtCommand } from '../at/command.js';
+import { cpmsRead, selectThen } from './sms-commands.js';
 import type { SmsModem } from './sms-modem.js';
 
 /**
@@ -30,6 +31,23 @@ export class StorageSelector {
     if (this.selected === storage) return;
     await this.modem.send(cpmsRead(storage));
     this.selected = storage;
+  }
+
+  /**
+   * Sends `command` with its own select of `storage` in front, on one line (`selectThen`:
+   * `AT+CPMS="SR";+CMGD=0`), through `send`, the caller's way to the modem (one that may carry an
+   * ack). mem1 points at `storage` after it; after a failed line nobody knows where (the select may
+   * have run before the error, V.250 §5.4.2), so the next job selects again.
+   */
+  async sendSelecting<T>(storage: string, command: AtCommand<T>, send: (command: AtCommand<T>) => Promise<T>): Promise<T> {
+    try {
+      const result = await send(selectThen(storage, command));
+      this.selected = storage;
+      return result;
+    } catch (error) {
+      this.selected = undefined;
+      throw error;
+    }
   }
 
   /** Points mem1 back at the home storage, where our stored replies live. */

@@ -1,5 +1,6 @@
-import { SerialPort } from 'serialport';
+import { SerialPortStream } from '@serialport/stream';
 import { BridgeError } from '../errors.js';
+import { hangupAwareBinding } from './hangup-aware-binding.js';
 import type { CloseReason, Transport } from './transport.js';
 import { TransportSignals } from './transport-signals.js';
 
@@ -11,12 +12,16 @@ export interface SerialOptions {
   baudRate?: number;
 }
 
+/** The platform's binding, its reads made to report a hung-up tty (hangup-aware-binding.ts). */
+const binding = hangupAwareBinding();
+
 /**
- * The Transport over a real serial port (or a pseudo-terminal): the only file that imports
- * `serialport`. A USB unplug surfaces as serialport's close event with `disconnected: true`.
+ * The Transport over a real serial port (or a pseudo-terminal): with hangup-aware-binding.ts, the
+ * only files that import serialport's packages. A USB unplug surfaces as serialport's close event
+ * with `disconnected: true`.
  */
 export class SerialTransport implements Transport {
-  readonly #port: SerialPort;
+  readonly #port: SerialPortStream;
   readonly #signals = new TransportSignals();
   #closing = false;
   #released: Promise<void> = Promise.resolve();
@@ -25,14 +30,14 @@ export class SerialTransport implements Transport {
   readonly close$ = this.#signals.close$;
   readonly path: string;
 
-  private constructor(port: SerialPort, path: string) {
+  private constructor(port: SerialPortStream, path: string) {
     this.#port = port;
     this.path = path;
   }
 
   /** Opens the port; rejects with PORT_OPEN_FAILED (the path, and the OS's reason). */
   static open(options: SerialOptions): Promise<SerialTransport> {
-    const port = new SerialPort({ path: options.path, baudRate: options.baudRate ?? 115200, autoOpen: false });
+    const port = new SerialPortStream({ binding, path: options.path, baudRate: options.baudRate ?? 115200, autoOpen: false });
     const transport = new SerialTransport(port, options.path);
     return new Promise((resolve, reject) => {
       port.open((error) => {

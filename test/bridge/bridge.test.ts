@@ -139,6 +139,29 @@ describe('Bridge', () => {
     expect(store.stats().uncertainRetries).toBe(1);
   });
 
+  it('after a crash, handles again a command interrupted before any action could start: no route, or a sender refused', async () => {
+    // Found by the soak (seed 1, --delivery store): a kill between beginHandling and the refusal of a
+    // message from a sender not allowed made the restart answer 000 "ERR interrupted: filler may not have run".
+    const store = BridgeStore.open(':memory:');
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 10, 0, s));
+    const stranger = store.recordInbound({ sender: '+447700900123', sentAt: at(1), text: 'filler 3' });
+    store.beginHandling(stranger.id);
+    const unknown = store.recordInbound({ sender: '000', sentAt: at(2), text: 'frobnicate now' });
+    store.beginHandling(unknown.id);
+    const strangerWithRoute = store.recordInbound({ sender: '+447700900123', sentAt: at(3), text: 'do it' });
+    store.beginHandling(strangerWithRoute.id);
+
+    const { sms, ran } = setup({ store });
+    await settle();
+    expect(ran).toEqual([]);
+    expect(sms.sent.map((s) => s.text)).toEqual([expect.stringMatching(/frobnicate/)]);
+    expect(sms.sent.some((s) => s.text.startsWith('ERR interrupted'))).toBe(false);
+    const states = new Map(store.history({ direction: 'inbound' }).map((r) => [r.text, 'state' in r ? r.state : undefined]));
+    expect(states.get('filler 3')).toBe('refused');
+    expect(states.get('do it')).toBe('refused');
+    expect(states.get('frobnicate now')).toBe('replied');
+  });
+
   it('after a crash, reads the SIM slot of a stored reply: sent ones are not sent again, unsent ones go from storage', async () => {
     const store = BridgeStore.open(':memory:');
     const sms = new FakeSms();

@@ -5,6 +5,7 @@ import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPtyLink } from '../../src/sim/pty-link.js';
 import { VirtualModem } from '../../src/sim/virtual-modem.js';
+import { hangupAwareBinding } from '../../src/transport/hangup-aware-binding.js';
 import { SerialTransport } from '../../src/transport/serial-transport.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -37,5 +38,45 @@ describe('SerialTransport on a pty that goes away', () => {
     const again = await SerialTransport.open({ path: link.link! });
     cleanups.push(() => again.close());
     expect(again.isOpen).toBe(true);
+  });
+});
+
+describe('hangupAwareBinding: a read on a hung-up tty', () => {
+  it('fails with end of file instead of reading again and again (bindings-cpp 13 spins on read(2) = 0)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serial-hup-'));
+    const modem = new VirtualModem({ profile: 'quectel' });
+    const link = await startPtyLink({ modem, link: join(dir, 'tty') });
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => modem.dispose(), () => link.close());
+    const port = await hangupAwareBinding().open({ path: link.link!, baudRate: 115200 });
+    cleanups.push(() => port.isOpen && port.close());
+    // The master closes before the read starts: the state where the stock read never returns.
+    modem.unplug();
+    await link.ready();
+    const outcome = await Promise.race([
+      port.read(Buffer.alloc(64), 0, 64).then(
+        () => 'data',
+        (error: Error) => error.message,
+      ),
+      new Promise((done) => setTimeout(() => done('still reading after 5 s'), 5000)),
+    ]);
+    expect(outcome).toBe('end of file: the device hung up');
+  });
+
+  it('still reads what the modem says, waiting on the poller while it says nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serial-read-'));
+    const modem = new VirtualModem({ profile: 'quectel' });
+    const link = await startPtyLink({ modem, link: join(dir, 'tty') });
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => modem.dispose(), () => link.close());
+    const port = await hangupAwareBinding().open({ path: link.link!, baudRate: 115200 });
+    cleanups.push(() => port.isOpen && port.close());
+    const buffer = Buffer.alloc(256);
+    const reading = port.read(buffer, 0, 256); // nothing there yet: EAGAIN, then the poller
+    await port.write(Buffer.from('AT\r'));
+    let text = '';
+    for (let { bytesRead } = await reading; ; { bytesRead } = await port.read(buffer, 0, 256)) {
+      text += buffer.subarray(0, bytesRead).toString('latin1');
+      if (text.includes('OK')) break;
+    }
+    expect(text).toContain('\r\nOK\r\n');
   });
 });
