@@ -143,13 +143,13 @@ describe('Bridge', () => {
     // Found by the soak (seed 1, --delivery store): a kill between beginHandling and the refusal of a
     // message from a sender not allowed made the restart answer 000 "ERR interrupted: filler may not have run".
     const store = BridgeStore.open(':memory:');
-    const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 10, 0, s));
-    const stranger = store.recordInbound({ sender: '+447700900123', sentAt: at(1), text: 'filler 3' });
-    store.beginHandling(stranger.id);
-    const unknown = store.recordInbound({ sender: '000', sentAt: at(2), text: 'frobnicate now' });
-    store.beginHandling(unknown.id);
-    const strangerWithRoute = store.recordInbound({ sender: '+447700900123', sentAt: at(3), text: 'do it' });
-    store.beginHandling(strangerWithRoute.id);
+    for (const [second, sender, text] of [
+      [1, '+447700900123', 'filler 3'],
+      [2, '000', 'frobnicate now'],
+      [3, '+447700900123', 'do it'],
+    ] as const) {
+      store.beginHandling(store.recordInbound({ sender, sentAt: new Date(Date.UTC(2026, 11, 2, 10, 0, second)), text }).id);
+    }
 
     const { sms, ran } = setup({ store });
     await settle();

@@ -41,14 +41,20 @@ describe('SerialTransport on a pty that goes away', () => {
   });
 });
 
+/** The virtual modem on a pty, opened through hangupAwareBinding (the binding's port, no stream). */
+async function bindingOnPty() {
+  const dir = mkdtempSync(join(tmpdir(), 'serial-binding-'));
+  const modem = new VirtualModem({ profile: 'quectel' });
+  const link = await startPtyLink({ modem, link: join(dir, 'tty') });
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => modem.dispose(), () => link.close());
+  const port = await hangupAwareBinding().open({ path: link.link!, baudRate: 115200 });
+  cleanups.push(() => port.isOpen && port.close());
+  return { modem, link, port };
+}
+
 describe('hangupAwareBinding: a read on a hung-up tty', () => {
   it('fails with end of file instead of reading again and again (bindings-cpp 13 spins on read(2) = 0)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'serial-hup-'));
-    const modem = new VirtualModem({ profile: 'quectel' });
-    const link = await startPtyLink({ modem, link: join(dir, 'tty') });
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => modem.dispose(), () => link.close());
-    const port = await hangupAwareBinding().open({ path: link.link!, baudRate: 115200 });
-    cleanups.push(() => port.isOpen && port.close());
+    const { modem, link, port } = await bindingOnPty();
     // The master closes before the read starts: the state where the stock read never returns.
     modem.unplug();
     await link.ready();
@@ -63,12 +69,7 @@ describe('hangupAwareBinding: a read on a hung-up tty', () => {
   });
 
   it('still reads what the modem says, waiting on the poller while it says nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'serial-read-'));
-    const modem = new VirtualModem({ profile: 'quectel' });
-    const link = await startPtyLink({ modem, link: join(dir, 'tty') });
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => modem.dispose(), () => link.close());
-    const port = await hangupAwareBinding().open({ path: link.link!, baudRate: 115200 });
-    cleanups.push(() => port.isOpen && port.close());
+    const { port } = await bindingOnPty();
     const buffer = Buffer.alloc(256);
     const reading = port.read(buffer, 0, 256); // nothing there yet: EAGAIN, then the poller
     await port.write(Buffer.from('AT\r'));
