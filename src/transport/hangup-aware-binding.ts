@@ -15,7 +15,8 @@ const isUnixPort = (port: BindingPortInterface): port is UnixPort => 'fd' in por
 /**
  * The detected serialport binding, with reads that know end of file.
  *
- * bindings-cpp 13's Unix read (`unixRead`) reads again at once when read(2) returns 0. On a tty,
+ * bindings-cpp 13's Unix read (`unixRead`) reads again at once when read(2) returns 0. On a tty
+ * opened as the binding opens it (non-blocking, VMIN 1, VTIME 0: no data is EAGAIN, never 0),
  * 0 is end of file: the other end hung up (a USB modem gone from the bus, whose tty the kernel
  * hangs up; a pty whose master closed), and every read after it returns 0 at once. The port then
  * spins, one thread-pool read after another, and never reports the loss (serialport/bindings-cpp
