@@ -165,12 +165,12 @@ export class Bridge {
     const { store, dispatcher } = this.#options;
     const pending = store.pendingInbound();
     for (const record of pending.handling) {
-      const route = dispatcher.routeFor(record.text);
-      if (!dispatcher.couldAct(record)) {
+      const route = dispatcher.actionFor(record);
+      if (route === undefined) {
         // A refused sender or a text without a route: nothing ran, and handling it again gives the same answer.
         this.#log.warn({ id: record.id }, 'a command was interrupted before any action could start; handling it again');
         this.#commands.next(this.#command(record));
-      } else if (route?.idempotent) {
+      } else if (route.idempotent) {
         this.#log.warn({ id: record.id, route: route.name }, 'a command was interrupted mid-action; running it again (idempotent)');
         this.#commands.next(this.#command(record));
       } else {

@@ -12,9 +12,9 @@
  * - `--no-sparkplug`: no baseline compiler either. Its code and its compile jobs were about 1.2 MiB
  *   of peak RSS over 1,000 commands (57.7-58.1 → 56.4-56.9 MiB in three pairs of runs) for no CPU
  *   we could measure: the bridge's time is in the kernel, SQLite and the interpreter's builtins.
- * All three are read by V8 at run time, so setting them here works without a Node flag
- * (unlike `--max-semi-space-size`, which is read once at start). `SMSBRIDGE_V8=keep` turns this off.
  * - `--expose-gc`, for `heapKeeper` below.
+ * All are read by V8 at run time, so setting them here works without a Node flag (unlike
+ * `--max-semi-space-size`, which is read once at start). `SMSBRIDGE_V8=keep` turns this off.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

@@ -116,12 +116,13 @@ export class Dispatcher {
   }
 
   /**
-   * Whether handling this command could have started an action: its sender is allowed and its text
-   * takes a route. For the store's recovery: one that could not ran nothing, so handling it again
-   * repeats its answer (`ERR unknown command`) or its silent refusal, and never runs anything twice.
+   * The route by which handling this command could have started an action: undefined when its
+   * sender is not allowed or its text takes no route. For the store's recovery: a command without
+   * one ran nothing, so handling it again repeats its answer (`ERR unknown command`) or its silent
+   * refusal, and never runs anything twice.
    */
-  couldAct(command: Pick<InboundCommand, 'sender' | 'text'>): boolean {
-    return this.security.isAllowed(command.sender) && this.routeFor(command.text) !== undefined;
+  actionFor(command: Pick<InboundCommand, 'sender' | 'text'>): ReturnType<Dispatcher['routeFor']> {
+    return this.security.isAllowed(command.sender) ? this.routeFor(command.text) : undefined;
   }
 
   /** Handles one command. Never rejects: every failure is an outcome. */

@@ -1,7 +1,7 @@
-import { BridgeError, isBridgeError, isModemRefusal } from '../errors.js';
+import { BridgeError, isModemRefusal } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { AtCommand } from '../at/command.js';
-import { cnma } from './sms-commands.js';
+import { cnma, isNoAckExpected } from './sms-commands.js';
 import { withSend, type SmsModem } from './sms-modem.js';
 
 /** How long a recorded +CMT's acknowledgement waits for an SMS line to ride on before it goes alone. */
@@ -105,7 +105,7 @@ export class AckCarrier {
    * before (the line stopped at it); 340, it was (the error is the rest's). Settles the waiters.
    */
   async #whereItStopped(error: unknown, pending: Waiter[]): Promise<boolean> {
-    if (isBridgeError(error, 'CMS_ERROR') && error.number === 340) {
+    if (isNoAckExpected(error)) {
       for (const w of pending) w.reject(error);
       return true;
     }
@@ -116,11 +116,11 @@ export class AckCarrier {
       for (const w of pending) w.resolve();
       return true;
     } catch (aloneError) {
-      const rejected = aloneError instanceof BridgeError ? aloneError : new BridgeError('AT_ERROR', String(aloneError));
-      if (isBridgeError(aloneError, 'CMS_ERROR') && aloneError.number === 340) {
+      if (isNoAckExpected(aloneError)) {
         for (const w of pending) w.resolve(); // it had run on the line
         return false;
       }
+      const rejected = aloneError instanceof BridgeError ? aloneError : new BridgeError('AT_ERROR', String(aloneError));
       for (const w of pending) w.reject(rejected);
       // The ack fails alone as it failed on the line: the line stopped there. Otherwise unknown:
       // the error goes to the line's caller, which treats it as its own.

@@ -11,7 +11,7 @@ import type { AckCarrier } from './ack-carrier.js';
 import type { DeleteBatcher } from './delete-batcher.js';
 import type { QueuedRead, ReadAhead, ReadOutcome } from './read-ahead.js';
 import type { SerialLock } from './serial-lock.js';
-import { cmgl, cmgr, cnma, type SmsMode } from './sms-commands.js';
+import { cmgl, cmgr, cnma, isNoAckExpected, type SmsMode } from './sms-commands.js';
 import type { StorageSelector } from './storage-selector.js';
 import type { SmsModem } from './sms-modem.js';
 import { parseCdsText, parseCmtText } from './text-format.js';
@@ -442,7 +442,7 @@ export class Inbox {
     try {
       await (how.carried && acks ? acks.acknowledge() : modem.send(cnma()));
     } catch (error) {
-      if (isBridgeError(error, 'CMS_ERROR') && error.number === 340) modem.checkSettingsSoon?.('+CNMA came after the modem stopped waiting for it');
+      if (isNoAckExpected(error)) modem.checkSettingsSoon?.('+CNMA came after the modem stopped waiting for it');
       else if (isModemRefusal(error)) {
         modem.stopAcknowledging?.(`AT+CNMA refused: ${error.message}`);
       }

@@ -117,6 +117,9 @@ export function deletesThen<T>(indexes: readonly number[], command: AtCommand<T>
  */
 export const cnma = (): AtCommand => at('AT+CNMA', { urgent: true, timeoutMs: 5_000 });
 
+/** `+CMS ERROR: 340`, no +CNMA acknowledgement expected (27.005 §3.2.5): only an ack is ever answered so. */
+export const isNoAckExpected = (error: unknown): boolean => error instanceof BridgeError && error.code === 'CMS_ERROR' && error.number === 340;
+
 /** Text-mode send (27.005 §3.5.1); the body must be text-mode safe (no ESC, no Ctrl-Z, no CR). */
 export function cmgsText(to: string, text: string, timeoutMs?: number): AtCommand<number> {
   // <toda> defaults to 145 when the number starts with '+', else 129 (27.005 §3.5.1).

@@ -88,13 +88,6 @@ const tail = (text: string) => text.split('\n').slice(-60).join('\n');
 /** Each thread of a process: name, state, CPU ticks, and the kernel stack it sleeps in (Linux, root). */
 function threadStates(pid: number | undefined): string {
   if (pid === undefined || !existsSync(`/proc/${pid}/task`)) return '(gone)';
-  const read = (file: string) => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return '';
-    }
-  };
   return readdirSync(`/proc/${pid}/task`)
     .map((tid) => {
       const stat = read(`/proc/${pid}/task/${tid}/stat`);
@@ -106,7 +99,14 @@ function threadStates(pid: number | undefined): string {
 }
 
 const traceTail = (dir: string) => tail(read(join(dir, 'smsbridge-trace.jsonl'))).slice(-4000);
-const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '(no file)');
+/** A file's text, or `(no file)`: a thread or a trace may be gone by the time the report reads it. */
+function read(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '(no file)';
+  }
+}
 
 /** Every pong exactly once, to 000, and nothing left in the modem's storage. */
 export async function expectExactlyOnce(r: Rig, count: number): Promise<void> {
